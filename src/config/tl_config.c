@@ -1,0 +1,351 @@
+/* Schema lookup, typed values and validation of single values. */
+#include <string.h>
+
+#include "tl_config.h"
+#include "tl_config_internal.h"
+#include "../json/tl_json.h"
+
+static const tl_config_schema_entry schema[TL_CFG__COUNT] = {
+#define TL_CONFIG__ROW(id, name, type, def, min, max, desc) \
+    { name, TL_CFG_##type, def, min, max, desc },
+    TL_CONFIG_KEYS(TL_CONFIG__ROW)
+#undef TL_CONFIG__ROW
+};
+
+size_t tl_config_key_count(void) { return TL_CFG__COUNT; }
+
+const tl_config_schema_entry *tl_config_schema(tl_config_key k)
+{
+    if ((int)k < 0 || k >= TL_CFG__COUNT)
+        return NULL;
+    return &schema[k];
+}
+
+int tl_config_find(const char *name)
+{
+    int k;
+    for (k = 0; k < TL_CFG__COUNT; k++)
+        if (strcmp(schema[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+/* Levenshtein distance of two short strings; longer ones count as far. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { MAXLEN = 64 };
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[MAXLEN + 1];
+    if (la > MAXLEN || lb > MAXLEN)
+        return (size_t)-1;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *tl_config_suggest(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, limit;
+    int k;
+    for (k = 0; k < TL_CFG__COUNT; k++) {
+        size_t d = edit_distance(name, schema[k].name);
+        if (d < best_d) {
+            best_d = d;
+            best = schema[k].name;
+        }
+    }
+    /* A third of the name's length, at least 2 edits: catches typos and
+     * missing separators without suggesting unrelated keys. */
+    limit = strlen(name) / 3;
+    if (limit < 2)
+        limit = 2;
+    return best_d <= limit ? best : NULL;
+}
+
+static size_t str_offset(tl_config_key k)
+{
+    size_t off = 0;
+    int i;
+    for (i = 0; i < (int)k; i++)
+        if (schema[i].type == TL_CFG_STR)
+            off += (size_t)schema[i].max + 1;
+    return off;
+}
+
+void tl_config__err(tl_config_error *err, tl_config_status st, const char *key,
+                    const char *m1, const char *m2, const char *m3)
+{
+    size_t n;
+    if (!err)
+        return;
+    err->status = st;
+    err->key[0] = '\0';
+    if (key) {
+        strncpy(err->key, key, sizeof err->key - 1);
+        err->key[sizeof err->key - 1] = '\0';
+    }
+    err->message[0] = '\0';
+    n = sizeof err->message - 1;
+    strncat(err->message, m1 ? m1 : "", n);
+    strncat(err->message, m2 ? m2 : "", n - strlen(err->message));
+    strncat(err->message, m3 ? m3 : "", n - strlen(err->message));
+}
+
+static void format_long(long v, char *out, size_t cap)
+{
+    char tmp[24];
+    size_t n = 0, i;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u && n < sizeof tmp - 1);
+    if (v < 0)
+        tmp[n++] = '-';
+    if (cap == 0)
+        return;
+    for (i = 0; i < n && i + 1 < cap; i++)
+        out[i] = tmp[n - 1 - i];
+    out[i] = '\0';
+}
+
+/* Strict decimal integer: optional '-', digits, nothing else. */
+static int parse_long(const char *s, size_t len, long *out)
+{
+    size_t i = 0;
+    unsigned long v = 0, lim;
+    int neg = 0;
+    if (len > 0 && s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i == len)
+        return -1;
+    lim = neg ? 0UL - (unsigned long)TL_CONFIG__LONG_MIN : (unsigned long)TL_CONFIG__LONG_MAX;
+    for (; i < len; i++) {
+        unsigned d;
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        d = (unsigned)(s[i] - '0');
+        if (v > (lim - d) / 10)
+            return -2;
+        v = v * 10 + d;
+    }
+    *out = neg ? (long)(0UL - v) : (long)v;
+    return 0;
+}
+
+tl_config_status tl_config__check_int(tl_config_key k, const char *text,
+                                      size_t len, long *out,
+                                      tl_config_error *err)
+{
+    const tl_config_schema_entry *e = &schema[k];
+    char lo[24], hi[24];
+    long v;
+    int r = parse_long(text, len, &v);
+    format_long(e->min, lo, sizeof lo);
+    format_long(e->max, hi, sizeof hi);
+    if (r == -1) {
+        tl_config__err(err, TL_CONFIG_ERR_TYPE, e->name, "expected an integer", NULL, NULL);
+        return TL_CONFIG_ERR_TYPE;
+    }
+    if (r == -2 || v < e->min || v > e->max) {
+        char range[64];
+        range[0] = '\0';
+        strcat(range, lo);
+        strcat(range, "..");
+        strcat(range, hi);
+        tl_config__err(err, TL_CONFIG_ERR_RANGE, e->name,
+                       "value out of range (allowed: ", range, ")");
+        return TL_CONFIG_ERR_RANGE;
+    }
+    *out = v;
+    return TL_CONFIG_OK;
+}
+
+tl_config_status tl_config__check_str(tl_config_key k, const char *s, size_t len,
+                                      tl_config_error *err)
+{
+    const tl_config_schema_entry *e = &schema[k];
+    if (len > (size_t)e->max) {
+        char hi[24];
+        format_long(e->max, hi, sizeof hi);
+        tl_config__err(err, TL_CONFIG_ERR_TOO_LONG, e->name,
+                       "string too long (at most ", hi, " bytes)");
+        return TL_CONFIG_ERR_TOO_LONG;
+    }
+    if (memchr(s, '\0', len) || !tl_json_utf8_valid(s, len)) {
+        tl_config__err(err, TL_CONFIG_ERR_ENCODING, e->name,
+                       "string is not valid UTF-8 text", NULL, NULL);
+        return TL_CONFIG_ERR_ENCODING;
+    }
+    return TL_CONFIG_OK;
+}
+
+void tl_config__store_str(tl_config *cfg, tl_config_key k, const char *s,
+                          size_t len)
+{
+    char *dst = cfg->strpool + str_offset(k);
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+}
+
+tl_config_status tl_config_set(tl_config *cfg, const char *name,
+                               const char *value, tl_config_layer layer,
+                               tl_config_error *err)
+{
+    int k = tl_config_find(name);
+    const tl_config_schema_entry *e;
+    size_t len = strlen(value);
+    tl_config_status st;
+    long v;
+
+    if (k < 0) {
+        const char *hint = tl_config_suggest(name);
+        tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, "unknown key",
+                       hint ? " (did you mean " : NULL, hint);
+        if (hint && err)
+            strncat(err->message, "?)", sizeof err->message - 1 - strlen(err->message));
+        return TL_CONFIG_ERR_UNKNOWN_KEY;
+    }
+    e = &schema[k];
+    switch (e->type) {
+    case TL_CFG_STR:
+        st = tl_config__check_str((tl_config_key)k, value, len, err);
+        if (st != TL_CONFIG_OK)
+            return st;
+        tl_config__store_str(cfg, (tl_config_key)k, value, len);
+        break;
+    case TL_CFG_INT:
+        st = tl_config__check_int((tl_config_key)k, value, len, &v, err);
+        if (st != TL_CONFIG_OK)
+            return st;
+        cfg->ival[k] = v;
+        break;
+    case TL_CFG_BOOL:
+        if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
+            cfg->ival[k] = 1;
+        else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
+            cfg->ival[k] = 0;
+        else {
+            tl_config__err(err, TL_CONFIG_ERR_TYPE, e->name,
+                           "expected a boolean (true or false)", NULL, NULL);
+            return TL_CONFIG_ERR_TYPE;
+        }
+        break;
+    }
+    cfg->layer[k] = (uint8_t)layer;
+    return TL_CONFIG_OK;
+}
+
+tl_config_status tl_config_set_assignment(tl_config *cfg, const char *assignment,
+                                          tl_config_layer layer,
+                                          tl_config_error *err)
+{
+    char name[80];
+    const char *eq = strchr(assignment, '=');
+    size_t n;
+    if (!eq || eq == assignment) {
+        tl_config__err(err, TL_CONFIG_ERR_SYNTAX, assignment,
+                       "expected KEY=VALUE", NULL, NULL);
+        return TL_CONFIG_ERR_SYNTAX;
+    }
+    n = (size_t)(eq - assignment);
+    if (n >= sizeof name) {
+        tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, NULL, "unknown key (name too long)",
+                       NULL, NULL);
+        return TL_CONFIG_ERR_UNKNOWN_KEY;
+    }
+    memcpy(name, assignment, n);
+    name[n] = '\0';
+    return tl_config_set(cfg, name, eq + 1, layer, err);
+}
+
+void tl_config_init(tl_config *cfg)
+{
+    int k;
+    memset(cfg, 0, sizeof *cfg);
+    for (k = 0; k < TL_CFG__COUNT; k++) {
+        /* Defaults are checked by the unit tests; here they just apply. */
+        (void)tl_config_set(cfg, schema[k].name, schema[k].def,
+                            TL_CFG_LAYER_DEFAULT, NULL);
+    }
+}
+
+const char *tl_config_str(const tl_config *cfg, tl_config_key k)
+{
+    if ((int)k < 0 || k >= TL_CFG__COUNT || schema[k].type != TL_CFG_STR)
+        return "";
+    return cfg->strpool + str_offset(k);
+}
+
+long tl_config_int(const tl_config *cfg, tl_config_key k)
+{
+    if ((int)k < 0 || k >= TL_CFG__COUNT)
+        return 0;
+    return cfg->ival[k];
+}
+
+int tl_config_bool(const tl_config *cfg, tl_config_key k)
+{
+    return tl_config_int(cfg, k) != 0;
+}
+
+tl_config_layer tl_config_layer_of(const tl_config *cfg, tl_config_key k)
+{
+    if ((int)k < 0 || k >= TL_CFG__COUNT)
+        return TL_CFG_LAYER_DEFAULT;
+    return (tl_config_layer)cfg->layer[k];
+}
+
+int tl_config_format(const tl_config *cfg, tl_config_key k, char *out,
+                     size_t cap)
+{
+    const char *s;
+    if (cap == 0 || (int)k < 0 || k >= TL_CFG__COUNT)
+        return -1;
+    switch (schema[k].type) {
+    case TL_CFG_INT:
+        format_long(cfg->ival[k], out, cap);
+        return 0;
+    case TL_CFG_BOOL:
+        s = cfg->ival[k] ? "true" : "false";
+        break;
+    default:
+        s = tl_config_str(cfg, k);
+        break;
+    }
+    if (strlen(s) >= cap)
+        return -1;
+    strcpy(out, s);
+    return 0;
+}
+
+const char *tl_config_status_name(tl_config_status st)
+{
+    switch (st) {
+    case TL_CONFIG_OK: return "ok";
+    case TL_CONFIG_ERR_SYNTAX: return "syntax error";
+    case TL_CONFIG_ERR_UNKNOWN_KEY: return "unknown key";
+    case TL_CONFIG_ERR_TYPE: return "wrong type";
+    case TL_CONFIG_ERR_RANGE: return "out of range";
+    case TL_CONFIG_ERR_TOO_LONG: return "too long";
+    case TL_CONFIG_ERR_DUPLICATE: return "duplicate key";
+    case TL_CONFIG_ERR_TOO_BIG: return "too big";
+    case TL_CONFIG_ERR_ENCODING: return "bad encoding";
+    }
+    return "unknown status";
+}

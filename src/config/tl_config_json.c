@@ -1,0 +1,299 @@
+/* Config documents: loading (checked, all-or-nothing) and writing JSON. */
+#include <string.h>
+
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include "tl_config.h"
+#include "tl_config_internal.h"
+#include "../json/tl_json.h"
+
+typedef struct {
+    const char *js;
+    size_t len;
+    const jsmntok_t *tok;
+    int ntok;
+    tl_config *apply;          /* NULL while validating */
+    tl_config_layer layer;
+    uint8_t seen[TL_CFG__COUNT];
+    tl_config_error *err;
+} loader;
+
+static tl_config_status fail_at(loader *ld, size_t offset, tl_config_status st,
+                                const char *key, const char *m1,
+                                const char *m2)
+{
+    tl_config__err(ld->err, st, key, m1, m2, NULL);
+    if (ld->err)
+        tl_json_line_col(ld->js, ld->len, offset, &ld->err->line,
+                         &ld->err->column);
+    return st;
+}
+
+/* Position an error raised by a tl_config__check_* helper. */
+static tl_config_status locate(loader *ld, size_t offset, tl_config_status st)
+{
+    if (ld->err)
+        tl_json_line_col(ld->js, ld->len, offset, &ld->err->line,
+                         &ld->err->column);
+    return st;
+}
+
+/* Offset of a token for messages: strings point at their opening quote. */
+static size_t tok_pos(const jsmntok_t *t)
+{
+    return (size_t)t->start - (t->type == JSMN_STRING ? 1 : 0);
+}
+
+static const char *kind_of(const loader *ld, const jsmntok_t *t)
+{
+    char c = ld->js[t->start];
+    switch (t->type) {
+    case JSMN_OBJECT: return "an object";
+    case JSMN_ARRAY: return "an array";
+    case JSMN_STRING: return "a string";
+    default:
+        if (c == 't' || c == 'f') return "a boolean";
+        if (c == 'n') return "null";
+        return "a number";
+    }
+}
+
+static tl_config_status load_value(loader *ld, tl_config_key k, const char *path,
+                                   const jsmntok_t *v)
+{
+    const tl_config_schema_entry *e = tl_config_schema(k);
+    const char *text = ld->js + v->start;
+    size_t tlen = (size_t)(v->end - v->start);
+    tl_config_status st;
+
+    if (v->type == JSMN_PRIMITIVE && text[0] == 'n')
+        return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                       "null is not a value (remove the key to use the default)",
+                       NULL);
+    switch (e->type) {
+    case TL_CFG_STR: {
+        char buf[260]; /* longer than any key allows: see tl_config_keys.h */
+        long n;
+        if (v->type != JSMN_STRING)
+            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                           "expected a string, got ", kind_of(ld, v));
+        n = tl_json_unescape(text, tlen, buf, sizeof buf);
+        if (n == -2)
+            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_ENCODING, path,
+                           "string contains a NUL character", NULL);
+        if (n < 0)
+            n = (long)sizeof buf; /* longer than any key allows */
+        st = tl_config__check_str(k, buf, (size_t)n, ld->err);
+        if (st != TL_CONFIG_OK)
+            return locate(ld, tok_pos(v), st);
+        if (ld->apply)
+            tl_config__store_str(ld->apply, k, buf, (size_t)n);
+        break;
+    }
+    case TL_CFG_INT: {
+        long iv;
+        if (v->type != JSMN_PRIMITIVE || text[0] == 't' || text[0] == 'f')
+            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                           "expected an integer, got ", kind_of(ld, v));
+        if (memchr(text, '.', tlen) || memchr(text, 'e', tlen) || memchr(text, 'E', tlen))
+            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                           "expected an integer, got a number with a fraction or exponent",
+                           NULL);
+        st = tl_config__check_int(k, text, tlen, &iv, ld->err);
+        if (st != TL_CONFIG_OK)
+            return locate(ld, tok_pos(v), st);
+        if (ld->apply)
+            ld->apply->ival[k] = iv;
+        break;
+    }
+    case TL_CFG_BOOL:
+        if (v->type != JSMN_PRIMITIVE || (text[0] != 't' && text[0] != 'f'))
+            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                           "expected a boolean (true or false), got ", kind_of(ld, v));
+        if (ld->apply)
+            ld->apply->ival[k] = text[0] == 't';
+        break;
+    }
+    if (ld->apply)
+        ld->apply->layer[k] = (uint8_t)ld->layer;
+    return TL_CONFIG_OK;
+}
+
+/*
+ * Walk the object at token *idx whose members are named under prefix.
+ * Advances *idx past the object.
+ */
+static tl_config_status load_object(loader *ld, int *idx, const char *prefix,
+                                    size_t plen)
+{
+    const jsmntok_t *obj = &ld->tok[*idx];
+    int members = obj->size, m;
+    (*idx)++;
+    for (m = 0; m < members; m++) {
+        const jsmntok_t *kt = &ld->tok[*idx];
+        const jsmntok_t *vt = &ld->tok[*idx + 1];
+        char path[96];
+        long n;
+        int k;
+        tl_config_status st;
+
+        memcpy(path, prefix, plen);
+        if (plen)
+            path[plen++] = '.';
+        n = tl_json_unescape(ld->js + kt->start, (size_t)(kt->end - kt->start),
+                             path + plen, sizeof path - plen);
+        if (plen)
+            plen--;
+        if (n < 0)
+            return fail_at(ld, tok_pos(kt), TL_CONFIG_ERR_UNKNOWN_KEY, NULL,
+                           "unknown key (name too long)", NULL);
+        *idx += 2;
+        if (vt->type == JSMN_OBJECT) {
+            int sub = *idx - 1;
+            st = load_object(ld, &sub, path, strlen(path));
+            if (st != TL_CONFIG_OK)
+                return st;
+            *idx = sub;
+            continue;
+        }
+        k = tl_config_find(path);
+        if (k < 0) {
+            const char *hint = tl_config_suggest(path);
+            st = fail_at(ld, tok_pos(kt), TL_CONFIG_ERR_UNKNOWN_KEY, path,
+                         "unknown key", hint ? " (did you mean " : NULL);
+            if (hint && ld->err) {
+                size_t room = sizeof ld->err->message - 1;
+                strncat(ld->err->message, hint, room - strlen(ld->err->message));
+                strncat(ld->err->message, "?)", room - strlen(ld->err->message));
+            }
+            return st;
+        }
+        if (vt->type == JSMN_ARRAY)
+            return fail_at(ld, tok_pos(vt), TL_CONFIG_ERR_TYPE, path,
+                           "arrays are not allowed here", NULL);
+        if (ld->seen[k]++)
+            return fail_at(ld, tok_pos(kt), TL_CONFIG_ERR_DUPLICATE, path,
+                           "key appears twice in the document", NULL);
+        st = load_value(ld, (tl_config_key)k, path, vt);
+        if (st != TL_CONFIG_OK)
+            return st;
+    }
+    return TL_CONFIG_OK;
+}
+
+tl_config_status tl_config_load_json(tl_config *cfg, const char *json,
+                                     size_t len, tl_config_layer layer,
+                                     tl_config_error *err)
+{
+    jsmntok_t tok[TL_CONFIG_MAX_TOKENS];
+    jsmn_parser p;
+    tl_json_error jerr;
+    loader ld;
+    int n, idx;
+    tl_config_status st;
+
+    memset(&ld, 0, sizeof ld);
+    ld.js = json;
+    ld.len = len;
+    ld.err = err;
+    ld.layer = layer;
+    if (err)
+        memset(err, 0, sizeof *err);
+
+    if (tl_json_check(json, len, TL_CONFIG_MAX_DEPTH, &jerr) != TL_JSON_OK)
+        return fail_at(&ld, jerr.offset,
+                       jerr.status == TL_JSON_ERR_DEPTH ? TL_CONFIG_ERR_TOO_BIG
+                                                        : TL_CONFIG_ERR_SYNTAX,
+                       NULL, "malformed JSON: ", jerr.what);
+    jsmn_init(&p);
+    n = jsmn_parse(&p, json, len, tok, TL_CONFIG_MAX_TOKENS);
+    if (n == JSMN_ERROR_NOMEM)
+        return fail_at(&ld, p.pos, TL_CONFIG_ERR_TOO_BIG, NULL,
+                       "document has too many values for this device", NULL);
+    if (n < 1)
+        return fail_at(&ld, p.pos, TL_CONFIG_ERR_SYNTAX, NULL, "malformed JSON", NULL);
+    if (tok[0].type != JSMN_OBJECT)
+        return fail_at(&ld, tok_pos(&tok[0]), TL_CONFIG_ERR_TYPE, NULL,
+                       "a config document must be a JSON object", NULL);
+    ld.tok = tok;
+    ld.ntok = n;
+
+    /* Pass 1 validates everything; pass 2 applies. */
+    idx = 0;
+    st = load_object(&ld, &idx, "", 0);
+    if (st != TL_CONFIG_OK)
+        return st;
+    memset(ld.seen, 0, sizeof ld.seen);
+    ld.apply = cfg;
+    idx = 0;
+    return load_object(&ld, &idx, "", 0);
+}
+
+/* Append text to out at *pos; -1 once out is full. */
+static int put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+{
+    if (*pos + n + 1 > cap)
+        return -1;
+    memcpy(out + *pos, s, n);
+    *pos += n;
+    out[*pos] = '\0';
+    return 0;
+}
+
+static int puts_(char *out, size_t cap, size_t *pos, const char *s)
+{
+    return put(out, cap, pos, s, strlen(s));
+}
+
+long tl_config_write_json(const tl_config *cfg, tl_config_layer min_layer,
+                          char *out, size_t cap)
+{
+    size_t pos = 0, seclen = 0;
+    const char *section = NULL;
+    int k, first_sec = 1, first_key = 1;
+    char val[600];
+
+    if (cap == 0 || puts_(out, cap, &pos, "{") < 0)
+        return -1;
+    for (k = 0; k < TL_CFG__COUNT; k++) {
+        const tl_config_schema_entry *e = tl_config_schema((tl_config_key)k);
+        const char *dot = strchr(e->name, '.');
+        size_t sl = dot ? (size_t)(dot - e->name) : 0;
+        char name[96];
+
+        if (cfg->layer[k] < (uint8_t)min_layer)
+            continue;
+        if (!section || sl != seclen || strncmp(section, e->name, sl) != 0) {
+            if (section && puts_(out, cap, &pos, "\n  }") < 0)
+                return -1;
+            if (puts_(out, cap, &pos, first_sec ? "\n  \"" : ",\n  \"") < 0 ||
+                put(out, cap, &pos, e->name, sl) < 0 ||
+                puts_(out, cap, &pos, "\": {") < 0)
+                return -1;
+            section = e->name;
+            seclen = sl;
+            first_sec = 0;
+            first_key = 1;
+        }
+        if (tl_json_escape(e->name + sl + 1, name, sizeof name) < 0)
+            return -1;
+        if (e->type == TL_CFG_STR) {
+            if (tl_json_escape(tl_config_str(cfg, (tl_config_key)k), val, sizeof val) < 0)
+                return -1;
+        } else if (tl_config_format(cfg, (tl_config_key)k, val, sizeof val) < 0) {
+            return -1;
+        }
+        if (puts_(out, cap, &pos, first_key ? "\n    " : ",\n    ") < 0 ||
+            puts_(out, cap, &pos, name) < 0 || puts_(out, cap, &pos, ": ") < 0 ||
+            puts_(out, cap, &pos, val) < 0)
+            return -1;
+        first_key = 0;
+    }
+    if (section && puts_(out, cap, &pos, "\n  }") < 0)
+        return -1;
+    if (puts_(out, cap, &pos, section ? "\n}\n" : "}\n") < 0)
+        return -1;
+    return (long)pos;
+}
