@@ -19,7 +19,7 @@ build: deps
 	cmake --build build -j$(JOBS)
 
 build-test: deps
-	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DTL_WERROR=ON -DTL_SANITIZE=ON >/dev/null
+	CC=clang cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DTL_WERROR=ON -DTL_SANITIZE=ON >/dev/null
 	cmake --build build-test -j$(JOBS)
 
 test: build-test
