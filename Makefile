@@ -30,3 +30,10 @@ demo: build
 
 clean:
 	rm -rf build build-test build-fuzz
+
+# Every libFuzzer target (built in the clang test build) for FUZZ_SECONDS each.
+fuzz: build-test
+	@set -e; for f in build-test/fuzz/fuzz_*; do \
+	  name=$${f##*/fuzz_}; \
+	  scripts/run-fuzz $$PWD/$$f $$PWD/fuzz/corpus/$$name $(FUZZ_SECONDS); \
+	done
