@@ -1,0 +1,144 @@
+/*
+ * tls_probe: drive the device TLS client from a test script.
+ *   tls_probe csr KEYHEX CN                     print a CSR (PEM) signed by KEYHEX
+ *   tls_probe connect HOST PORT NAME CA [CERT KEYHEX] [--time UNIX] [--send TEXT]
+ * connect prints "connected", then what the server answered to TEXT, or
+ * "error: <reason>" and exits 1.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "port/tl_fs.h"
+#include "port/tl_tcp.h"
+#include "provision/tl_csr.h"
+#include "tls/tl_tls.h"
+
+static int parse_key(const char *hex, uint8_t key[32])
+{
+    size_t i;
+    if (strlen(hex) != 64)
+        return -1;
+    for (i = 0; i < 32; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return -1;
+        key[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
+static int cmd_csr(const char *keyhex, const char *cn)
+{
+    tl_signer_soft s;
+    uint8_t key[32], der[TL_CSR_DER_MAX];
+    char pem[1024];
+    size_t len;
+    tl_csr_status st;
+    if (parse_key(keyhex, key) || tl_signer_soft_init(&s, key)) {
+        fprintf(stderr, "error: bad key\n");
+        return 1;
+    }
+    st = tl_csr_build(&s.vtable, cn, der, sizeof der, &len);
+    if (st != TL_CSR_OK || !tl_csr_pem(der, len, pem, sizeof pem)) {
+        fprintf(stderr, "error: %s\n", tl_csr_status_text(st));
+        return 1;
+    }
+    fputs(pem, stdout);
+    return 0;
+}
+
+static char filebuf[16384];
+static unsigned char scratch[4096];
+static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+
+static int cmd_connect(int argc, char **argv)
+{
+    tl_tls_anchors anchors;
+    tl_tls_chain chain;
+    tl_signer_soft signer;
+    tl_tls_client tls;
+    tl_tcp tcp;
+    char err[256];
+    const char *send_text = NULL;
+    long n;
+    int i, have_cert = 0;
+    uint64_t now = 0;
+    tl_tls_pem_status st;
+
+    memset(&anchors, 0, sizeof anchors);
+    memset(&chain, 0, sizeof chain);
+    n = tl_fs_read(argv[3], filebuf, sizeof filebuf, err, sizeof err);
+    if (n < 0 || (st = tl_tls_anchors_add_pem(&anchors, filebuf, (size_t)n, scratch,
+                                              sizeof scratch)) != TL_TLS_PEM_OK) {
+        printf("error: CA file: %s\n", n < 0 ? err : tl_tls_pem_status_text(st));
+        return 1;
+    }
+    for (i = 4; i < argc; i++) {
+        if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) {
+            now = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--send") == 0 && i + 1 < argc) {
+            send_text = argv[++i];
+        } else if (!have_cert && i + 1 < argc) {
+            uint8_t key[32];
+            n = tl_fs_read(argv[i], filebuf, sizeof filebuf, err, sizeof err);
+            if (n < 0 || tl_tls_chain_add_pem(&chain, filebuf, (size_t)n) != TL_TLS_PEM_OK ||
+                parse_key(argv[i + 1], key) || tl_signer_soft_init(&signer, key)) {
+                printf("error: bad client certificate or key\n");
+                return 1;
+            }
+            have_cert = 1;
+            i++;
+        }
+    }
+    tl_tls_client_init(&tls, iobuf, sizeof iobuf, &anchors,
+                       have_cert ? &signer.vtable : NULL, have_cert ? &chain : NULL);
+    if (now)
+        tl_tls_client_set_time(&tls, now);
+    if (tl_tcp_connect(&tcp, argv[0], (unsigned)atoi(argv[1]), 5000, err, sizeof err)) {
+        printf("error: %s\n", err);
+        return 1;
+    }
+    if (tl_tls_client_connect(&tls, &tcp.vtable, argv[2], 5000) != 0) {
+        printf("error: %s (%d)\n", tl_tls_error_text(tl_tls_client_error(&tls)),
+               tl_tls_client_error(&tls));
+        tcp.vtable->close(&tcp.vtable);
+        return 1;
+    }
+    printf("connected\n");
+    if (send_text) {
+        char line[512];
+        size_t got = 0;
+        if (tls.vtable->send(&tls.vtable, (const uint8_t *)send_text, strlen(send_text), 5000) !=
+            (long)strlen(send_text)) {
+            printf("error: send: %s\n", tl_tls_error_text(tl_tls_client_error(&tls)));
+            return 1;
+        }
+        while (got < sizeof line - 1) {
+            long r = tls.vtable->recv(&tls.vtable, (uint8_t *)line + got, sizeof line - 1 - got, 5000);
+            if (r <= 0) {
+                printf("error: recv %ld: %s\n", r, tl_tls_error_text(tl_tls_client_error(&tls)));
+                return 1;
+            }
+            got += (size_t)r;
+            if (memchr(line, '\n', got))
+                break;
+        }
+        line[got] = '\0';
+        printf("%s", line);
+    }
+    tls.vtable->close(&tls.vtable);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "csr") == 0)
+        return cmd_csr(argv[2], argv[3]);
+    if (argc >= 6 && strcmp(argv[1], "connect") == 0)
+        return cmd_connect(argc - 2, argv + 2);
+    fprintf(stderr, "usage: tls_probe csr KEYHEX CN | connect HOST PORT NAME CA [CERT KEYHEX]"
+                    " [--time UNIX] [--send TEXT]\n");
+    return 2;
+}
