@@ -1,0 +1,90 @@
+/*
+ * MQTT 3.1.1 string rules (section 1.5.3): well-formed UTF-8 as RFC 3629
+ * defines it, no surrogates (U+D800..U+DFFF), no U+0000, at most 65535
+ * bytes. Code points the spec only discourages (controls, non-characters)
+ * are accepted, as the spec requires of receivers.
+ */
+#include "tl_mqtt.h"
+
+int tl_mqtt_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    if (len > 0 && s == NULL)
+        return 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        unsigned long cp;
+        size_t n, k;
+        if (c == 0x00)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07u;
+        } else {
+            return 0;   /* continuation byte, overlong lead C0/C1, or F5..FF */
+        }
+        if (len - i <= n)
+            return 0;
+        for (k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xC0u) != 0x80u)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;   /* overlong or beyond Unicode */
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            return 0;   /* surrogate */
+        i += n + 1;
+    }
+    return 1;
+}
+
+tl_mqtt_status tl_mqtt_check_string(const char *s, size_t len)
+{
+    if (s == NULL && len > 0)
+        return TL_MQTT_ERR_ARGUMENT;
+    if (len > 65535u)
+        return TL_MQTT_ERR_STRING_TOO_LONG;
+    return tl_mqtt_utf8_valid(s, len) ? TL_MQTT_OK : TL_MQTT_ERR_UTF8;
+}
+
+static const char *const tl_mqtt__names[] = {
+#define TL_MQTT__NAME(name, msg) #name,
+    TL_MQTT_STATUSES(TL_MQTT__NAME)
+#undef TL_MQTT__NAME
+};
+
+#if TL_MQTT_STATUS_TEXT
+static const char *const tl_mqtt__messages[] = {
+#define TL_MQTT__MSG(name, msg) msg,
+    TL_MQTT_STATUSES(TL_MQTT__MSG)
+#undef TL_MQTT__MSG
+};
+#else
+#define tl_mqtt__messages tl_mqtt__names
+#endif
+
+const char *tl_mqtt_status_name(tl_mqtt_status st)
+{
+    if ((unsigned)st >= (unsigned)TL_MQTT__STATUS_COUNT)
+        return "UNKNOWN";
+    return tl_mqtt__names[st];
+}
+
+const char *tl_mqtt_status_message(tl_mqtt_status st)
+{
+    if ((unsigned)st >= (unsigned)TL_MQTT__STATUS_COUNT)
+        return "unknown status";
+    return tl_mqtt__messages[st];
+}
