@@ -442,14 +442,13 @@ static void no_shadow(tl_shadow_error *err, const char *name)
     set_err(err, 404, msg);
 }
 
-char *tl_shadow_svc_get(const char *stored, const char *shadow_name,
-                        const char *request, size_t len, long now,
-                        tl_shadow_error *err, char **error_doc)
+/* Get and delete start alike: a valid request for a shadow that exists.
+ * Returns the parsed request, or NULL with the error (and document) set. */
+static cJSON *begin_existing(const char *stored, const char *shadow_name, const char *request,
+                             size_t len, long now, const char **token, tl_shadow_error *err,
+                             char **error_doc)
 {
-    const char *token;
-    cJSON *req = parse_request(request, len, &token, err), *doc, *resp, *state;
-    const cJSON *desired, *reported;
-    char *s;
+    cJSON *req = parse_request(request, len, token, err);
     if (error_doc)
         *error_doc = NULL;
     if (!req) {
@@ -458,10 +457,24 @@ char *tl_shadow_svc_get(const char *stored, const char *shadow_name,
     }
     if (!stored) {
         no_shadow(err, shadow_name);
-        fail_doc(err, token, now, error_doc);
+        fail_doc(err, *token, now, error_doc);
         cJSON_Delete(req);
         return NULL;
     }
+    return req;
+}
+
+char *tl_shadow_svc_get(const char *stored, const char *shadow_name,
+                        const char *request, size_t len, long now,
+                        tl_shadow_error *err, char **error_doc)
+{
+    const char *token;
+    cJSON *req = begin_existing(stored, shadow_name, request, len, now, &token, err, error_doc);
+    cJSON *doc, *resp, *state;
+    const cJSON *desired, *reported;
+    char *s;
+    if (!req)
+        return NULL;
     doc = load_stored(stored);
     resp = versioned_view(doc);
     state = cJSON_GetObjectItemCaseSensitive(resp, "state");
@@ -486,20 +499,11 @@ char *tl_shadow_svc_delete(const char *stored, const char *shadow_name,
                            tl_shadow_error *err, char **error_doc)
 {
     const char *token;
-    cJSON *req = parse_request(request, len, &token, err), *resp;
+    cJSON *req = begin_existing(stored, shadow_name, request, len, now, &token, err, error_doc);
+    cJSON *resp;
     char *s;
-    if (error_doc)
-        *error_doc = NULL;
-    if (!req) {
-        fail_doc(err, NULL, now, error_doc);
+    if (!req)
         return NULL;
-    }
-    if (!stored) {
-        no_shadow(err, shadow_name);
-        fail_doc(err, token, now, error_doc);
-        cJSON_Delete(req);
-        return NULL;
-    }
     resp = cJSON_CreateObject();
     add_common(resp, tl_shadow_svc_version(stored), now, token);
     s = print_and_free(resp);

@@ -163,6 +163,14 @@ int tl_tls_client_connect(tl_tls_client *c, const tl_transport_class **lower,
     return r > 0 ? 0 : -1;
 }
 
+/* run_until()'s 0 (timeout) or -1 (failed) as a transport return value. */
+static long transport_result(const tl_tls_client *c, int r)
+{
+    if (r == 0)
+        return 0;
+    return c->last_error == TL_TLS_ERR_CLOSED ? TL_TRANSPORT_CLOSED : TL_TRANSPORT_ERROR;
+}
+
 static long tls_send(const tl_transport_class **ctx, const uint8_t *buf, size_t len,
                      uint32_t timeout_ms)
 {
@@ -172,8 +180,7 @@ static long tls_send(const tl_transport_class **ctx, const uint8_t *buf, size_t 
     size_t avail;
     int r = run_until(c, BR_SSL_SENDAPP, timeout_ms);
     if (r <= 0)
-        return r == 0 ? 0 : (c->last_error == TL_TLS_ERR_CLOSED ? TL_TRANSPORT_CLOSED
-                                                                : TL_TRANSPORT_ERROR);
+        return transport_result(c, r);
     if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDAPP))
         return 0;   /* must read first */
     dst = br_ssl_engine_sendapp_buf(eng, &avail);
@@ -207,8 +214,7 @@ static long tls_recv(const tl_transport_class **ctx, uint8_t *buf, size_t len,
     size_t avail;
     int r = run_until(c, BR_SSL_RECVAPP, timeout_ms);
     if (r <= 0)
-        return r == 0 ? 0 : (c->last_error == TL_TLS_ERR_CLOSED ? TL_TRANSPORT_CLOSED
-                                                                : TL_TRANSPORT_ERROR);
+        return transport_result(c, r);
     src = br_ssl_engine_recvapp_buf(eng, &avail);
     if (!src)
         return 0;
