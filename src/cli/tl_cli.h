@@ -115,5 +115,10 @@ int tl_cli_parse_long(const char *prog, const char *opt, const char *text,
                       long min, long max, long *out);
 
 extern const tl_cli_cmd tl_cli_config_cmds[];
+extern const tl_cli_cmd tl_cli_chip_cmds[];
+
+/* trustlink chip emulate (src/cli/cmd_chip_emulate.c); the chip command
+ * table refers to it. */
+int tl_cli_cmd_chip_emulate(tl_cli *cli, const char *prog, int argc, char **argv);
 
 #endif

@@ -154,7 +154,7 @@ tl_config_status tl_config__check_int(tl_config_key k, const char *text,
 {
     const tl_config_schema_entry *e = &schema[k];
     char lo[24], hi[24];
-    long v;
+    long v = 0;
     int r = parse_long(text, len, &v);
     format_long(e->min, lo, sizeof lo);
     format_long(e->max, hi, sizeof hi);
@@ -211,7 +211,7 @@ tl_config_status tl_config_set(tl_config *cfg, const char *name,
     const tl_config_schema_entry *e;
     size_t len = strlen(value);
     tl_config_status st;
-    long v;
+    long v = 0;
 
     if (k < 0) {
         const char *hint = tl_config_suggest(name);

@@ -82,6 +82,13 @@ tl_tls_pem_status tl_tls_anchors_add_pem(tl_tls_anchors *a, const char *pem,
 /* Add every CERTIFICATE in pem to the client chain, in order. */
 tl_tls_pem_status tl_tls_chain_add_pem(tl_tls_chain *c, const char *pem, size_t len);
 
+/*
+ * The first "EC PRIVATE KEY" or "PRIVATE KEY" in pem, which must be a P-256
+ * key, as a raw 32-byte scalar (for tl_signer_soft). TL_TLS_PEM_NONE if there
+ * is no key, TL_TLS_PEM_BAD_CERT if it is not a P-256 key.
+ */
+tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key[32]);
+
 const char *tl_tls_pem_status_text(tl_tls_pem_status st);
 
 /* The signer-backed client certificate class (tl_tls_ccert.c). */

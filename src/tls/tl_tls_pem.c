@@ -226,6 +226,70 @@ tl_tls_pem_status tl_tls_chain_add_pem(tl_tls_chain *c, const char *pem, size_t 
     return each_cert(pem, len, &h);
 }
 
+/* The key's DER goes into a fixed buffer: P-256 keys are ~140 bytes. */
+typedef struct {
+    unsigned char buf[512];
+    size_t cap;
+} key_arg;
+
+static unsigned char *key_dest(void *arg, size_t *cap)
+{
+    key_arg *k = arg;
+    *cap = sizeof k->buf;
+    return k->buf;
+}
+
+tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key[32])
+{
+    br_pem_decoder_context pc;
+    br_skey_decoder_context kd;
+    key_arg k;
+    der_sink sink;
+    size_t off = 0;
+    int in_key = 0, found = 0;
+    const br_ec_private_key *ec;
+
+    br_pem_decoder_init(&pc);
+    memset(&sink, 0, sizeof sink);
+    while (off < len && !found) {
+        size_t n = br_pem_decoder_push(&pc, pem + off, len - off);
+        off += n;
+        switch (br_pem_decoder_event(&pc)) {
+        case BR_PEM_BEGIN_OBJ:
+            in_key = strcmp(br_pem_decoder_name(&pc), "EC PRIVATE KEY") == 0 ||
+                     strcmp(br_pem_decoder_name(&pc), "PRIVATE KEY") == 0;
+            sink.buf = key_dest(&k, &sink.cap);
+            sink.len = 0;
+            sink.overflow = 0;
+            br_pem_decoder_setdest(&pc, in_key ? sink_append : NULL, &sink);
+            break;
+        case BR_PEM_END_OBJ:
+            found = in_key && !sink.overflow;
+            break;
+        case BR_PEM_ERROR:
+            return TL_TLS_PEM_MALFORMED;
+        default:
+            if (n == 0)
+                return TL_TLS_PEM_MALFORMED;
+            break;
+        }
+    }
+    if (!found)
+        return TL_TLS_PEM_NONE;
+    br_skey_decoder_init(&kd);
+    br_skey_decoder_push(&kd, sink.buf, sink.len);
+    ec = br_skey_decoder_get_ec(&kd);
+    if (!ec || ec->curve != BR_EC_secp256r1 || ec->xlen > 32) {
+        memset(k.buf, 0, sizeof k.buf);
+        return TL_TLS_PEM_BAD_CERT;
+    }
+    memset(key, 0, 32);
+    memcpy(key + 32 - ec->xlen, ec->x, ec->xlen);
+    memset(k.buf, 0, sizeof k.buf);       /* no key bytes left behind */
+    memset(&kd, 0, sizeof kd);
+    return TL_TLS_PEM_OK;
+}
+
 const char *tl_tls_pem_status_text(tl_tls_pem_status st)
 {
     switch (st) {
