@@ -103,7 +103,7 @@ tl_csr_status tl_csr_build(const tl_signer_class **signer, const char *cn,
     if (!br_ecdsa_i31_vrfy_raw(br_ec_get_default(), digest, sizeof digest, &pk, sig, 64))
         return TL_CSR_ERR_BAD_SIGNATURE;
     siglen = br_ecdsa_raw_to_asn1(sig, 64);
-    if (siglen == 0)
+    if (siglen == 0 || siglen > sizeof sig)
         return TL_CSR_ERR_SIGNER;
 
     memcpy(out + p, sig_alg, sizeof sig_alg);
