@@ -28,6 +28,9 @@ test: build-test
 demo: build
 	scripts/demo
 
+bench: build
+	scripts/bench
+
 clean:
 	rm -rf build build-test build-fuzz
 
