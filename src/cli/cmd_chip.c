@@ -283,6 +283,7 @@ const tl_cli_cmd tl_cli_chip_cmds[] = {
     { "sign", "sign a SHA-256 digest with a slot's key", chip_cmd_sign, NULL },
     { "verify", "verify a P-256 signature on the chip", chip_cmd_verify, NULL },
     { "ecdh", "ECDH between a slot's key and a peer public key", chip_cmd_ecdh, NULL },
+    { "csr", "a certificate signing request for a slot's key", chip_cmd_csr, NULL },
     { "random", "32 random bytes from the chip", cmd_random, NULL },
     { "read", "print a data slot", cmd_read, NULL },
     { "emulate", "run an emulated chip on a Unix socket", tl_cli_cmd_chip_emulate, NULL },

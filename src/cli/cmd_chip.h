@@ -63,5 +63,7 @@ int chip_cmd_pubkey(tl_cli *cli, const char *prog, int argc, char **argv);
 int chip_cmd_sign(tl_cli *cli, const char *prog, int argc, char **argv);
 int chip_cmd_verify(tl_cli *cli, const char *prog, int argc, char **argv);
 int chip_cmd_ecdh(tl_cli *cli, const char *prog, int argc, char **argv);
+/* cmd_chip_csr.c */
+int chip_cmd_csr(tl_cli *cli, const char *prog, int argc, char **argv);
 
 #endif

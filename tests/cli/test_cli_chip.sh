@@ -71,6 +71,15 @@ run "$TL" chip pubkey --slot 0; expect_out "$GENPUB"
 run openssl pkey -pubin -in chip.pem -noout -text; expect_rc 0; expect_out_has "NIST CURVE: P-256"
 run "$TL" chip pubkey --slot 8; expect_rc 1; expect_err_has "chip refused: execution error (0x0F)"
 
+# chip csr: a PKCS#10 request signed by the chip, for the slot's own key.
+run "$TL" chip csr --slot 0 --cn dev-1 -o dev.csr; expect_rc 0
+expect_err_has "CSR for CN=dev-1 (slot 0) written to dev.csr"
+run openssl req -in dev.csr -noout -verify -subject; expect_rc 0
+expect_out_has "subject=CN = dev-1"; expect_err_has "verify OK"
+run bash -c "openssl req -in dev.csr -noout -pubkey | cmp - chip.pem"; expect_rc 0 "CSR carries the slot's key"
+run "$TL" chip csr --slot 0; expect_rc 2; expect_err_has "--cn NAME is required"
+run "$TL" chip csr --slot 8 --cn x; expect_rc 1; expect_err_has "chip refused"
+
 # A secret slot is never readable: the chip's own refusal, named.
 run "$TL" chip read --slot 0; expect_rc 1
 expect_err "trustlink: chip refused: execution error (0x0F): slot 0 is secret"
