@@ -9,6 +9,7 @@
 
 #include "../json/tl_json.h"
 #include "tl_csr.h"
+#include "../tls/tl_tls_impl.h"
 
 /* OIDs, with their DER tag and length. */
 static const uint8_t oid_cn[] = { 0x06, 0x03, 0x55, 0x04, 0x03 };
@@ -100,7 +101,7 @@ tl_csr_status tl_csr_build(const tl_signer_class **signer, const char *cn,
     pk.curve = BR_EC_secp256r1;
     pk.q = q;
     pk.qlen = sizeof q;
-    if (!br_ecdsa_i31_vrfy_raw(br_ec_get_default(), digest, sizeof digest, &pk, sig, 64))
+    if (!TL_ECDSA_VRFY_RAW(TL_EC_IMPL, digest, sizeof digest, &pk, sig, 64))
         return TL_CSR_ERR_BAD_SIGNATURE;
     siglen = br_ecdsa_raw_to_asn1(sig, 64);
     if (siglen == 0 || siglen > sizeof sig)

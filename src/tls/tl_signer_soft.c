@@ -4,6 +4,7 @@
 #include <bearssl.h>
 
 #include "tl_signer.h"
+#include "tl_tls_impl.h"
 
 static void soft_key(const tl_signer_soft *s, br_ec_private_key *sk)
 {
@@ -18,7 +19,7 @@ static int soft_sign(const tl_signer_class **ctx, const uint8_t digest[32],
     const tl_signer_soft *s = (const tl_signer_soft *)ctx;
     br_ec_private_key sk;
     soft_key(s, &sk);
-    return br_ecdsa_i31_sign_raw(br_ec_get_default(), &br_sha256_vtable, digest,
+    return TL_ECDSA_SIGN_RAW(TL_EC_IMPL, &br_sha256_vtable, digest,
                                  &sk, sig) == 64 ? 0 : -1;
 }
 
@@ -28,7 +29,7 @@ static int soft_public_key(const tl_signer_class **ctx, uint8_t pub[64])
     br_ec_private_key sk;
     unsigned char kbuf[BR_EC_KBUF_PUB_MAX_SIZE];
     soft_key(s, &sk);
-    if (br_ec_compute_pub(br_ec_get_default(), NULL, kbuf, &sk) != 65)
+    if (br_ec_compute_pub(TL_EC_IMPL, NULL, kbuf, &sk) != 65)
         return -1;
     memcpy(pub, kbuf + 1, 64);
     return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tl_tls.h"
+#include "tl_tls_impl.h"
 
 /* What AWS IoT Core accepts, and what the local cloud's Mosquitto offers:
  * ECDHE with AES-128-GCM, for ECDSA (local cloud, ATS ECC) and RSA (ATS) chains. */
@@ -31,18 +32,18 @@ static void configure_engine(tl_tls_client *c, const tl_tls_anchors *anchors)
                          anchors ? anchors->count : 0);
     br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
     br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
-    br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-    br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+    br_x509_minimal_set_rsa(xc, TL_RSA_PKCS1_VRFY);
+    br_x509_minimal_set_ecdsa(xc, TL_EC_IMPL, TL_ECDSA_VRFY_ASN1);
     br_ssl_engine_set_x509(eng, &c->x509.vtable);
 
     br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
     br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
     br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
     br_ssl_engine_set_default_aes_gcm(eng);
-    br_ssl_engine_set_ec(eng, br_ec_get_default());
-    br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
-    br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
-    br_ssl_client_set_rsapub(sc, br_rsa_public_get_default());
+    br_ssl_engine_set_ec(eng, TL_EC_IMPL);
+    br_ssl_engine_set_ecdsa(eng, TL_ECDSA_VRFY_ASN1);
+    br_ssl_engine_set_rsavrfy(eng, TL_RSA_PKCS1_VRFY);
+    br_ssl_client_set_rsapub(sc, TL_RSA_PUBLIC);
 }
 
 /* Days from 0000-01-01 (proleptic Gregorian) to 1970-01-01, as BearSSL counts. */
