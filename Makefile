@@ -7,7 +7,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build build-test test demo bench fuzz clean
+.PHONY: all deps build build-test test demo bench size fuzz clean
 
 all: build
 
@@ -30,6 +30,10 @@ demo: build
 
 bench: build
 	scripts/bench
+
+# Flash, RAM and stack of the device core for the ESP8266 and a Cortex-M3.
+size: deps
+	scripts/size
 
 clean:
 	rm -rf build build-test build-fuzz

@@ -16,7 +16,7 @@ size_t tl_config_key_count(void) { return TL_CFG__COUNT; }
 
 const tl_config_schema_entry *tl_config_schema(tl_config_key k)
 {
-    if ((int)k < 0 || k >= TL_CFG__COUNT)
+    if ((unsigned)k >= (unsigned)TL_CFG__COUNT)
         return NULL;
     return &schema[k];
 }
@@ -287,14 +287,14 @@ void tl_config_init(tl_config *cfg)
 
 const char *tl_config_str(const tl_config *cfg, tl_config_key k)
 {
-    if ((int)k < 0 || k >= TL_CFG__COUNT || schema[k].type != TL_CFG_STR)
+    if ((unsigned)k >= (unsigned)TL_CFG__COUNT || schema[k].type != TL_CFG_STR)
         return "";
     return cfg->strpool + str_offset(k);
 }
 
 long tl_config_int(const tl_config *cfg, tl_config_key k)
 {
-    if ((int)k < 0 || k >= TL_CFG__COUNT)
+    if ((unsigned)k >= (unsigned)TL_CFG__COUNT)
         return 0;
     return cfg->ival[k];
 }
@@ -306,7 +306,7 @@ int tl_config_bool(const tl_config *cfg, tl_config_key k)
 
 tl_config_layer tl_config_layer_of(const tl_config *cfg, tl_config_key k)
 {
-    if ((int)k < 0 || k >= TL_CFG__COUNT)
+    if ((unsigned)k >= (unsigned)TL_CFG__COUNT)
         return TL_CFG_LAYER_DEFAULT;
     return (tl_config_layer)cfg->layer[k];
 }
@@ -315,7 +315,7 @@ int tl_config_format(const tl_config *cfg, tl_config_key k, char *out,
                      size_t cap)
 {
     const char *s;
-    if (cap == 0 || (int)k < 0 || k >= TL_CFG__COUNT)
+    if (cap == 0 || (unsigned)k >= (unsigned)TL_CFG__COUNT)
         return -1;
     switch (schema[k].type) {
     case TL_CFG_INT:
