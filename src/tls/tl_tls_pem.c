@@ -25,15 +25,22 @@ static void sink_append(void *ctx, const void *data, size_t len)
     s->len += len;
 }
 
-/* What to do with each certificate: where its DER goes, and then what. */
+/* What to do with the PEM objects of one kind: which names, where their DER
+ * goes, and then what. */
 typedef struct {
+    int (*wants)(const char *name);
     unsigned char *(*dest)(void *arg, size_t *cap);
     tl_tls_pem_status (*take)(void *arg, const unsigned char *der, size_t len);
     void *arg;
 } cert_handler;
 
-/* Call h->take for each CERTIFICATE object in pem; other objects are skipped. */
-static tl_tls_pem_status each_cert(const char *pem, size_t len, const cert_handler *h)
+static int is_certificate(const char *name)
+{
+    return strcmp(name, "CERTIFICATE") == 0;
+}
+
+/* Call h->take for each object in pem that h wants; others are skipped. */
+static tl_tls_pem_status each_object(const char *pem, size_t len, const cert_handler *h)
 {
     br_pem_decoder_context pc;
     der_sink sink;
@@ -47,7 +54,7 @@ static tl_tls_pem_status each_cert(const char *pem, size_t len, const cert_handl
         off += n;
         switch (br_pem_decoder_event(&pc)) {
         case BR_PEM_BEGIN_OBJ:
-            in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0;
+            in_cert = h->wants(br_pem_decoder_name(&pc));
             sink.buf = h->dest(h->arg, &sink.cap);
             sink.len = 0;
             sink.overflow = 0;
@@ -185,10 +192,11 @@ tl_tls_pem_status tl_tls_anchors_add_pem(tl_tls_anchors *a, const char *pem,
     x.a = a;
     x.scratch = scratch;
     x.scratch_len = scratch_len;
+    h.wants = is_certificate;
     h.dest = anchor_dest;
     h.take = anchor_take;
     h.arg = &x;
-    return each_cert(pem, len, &h);
+    return each_object(pem, len, &h);
 }
 
 static tl_tls_pem_status add_chain_cert(void *arg, const unsigned char *der, size_t len)
@@ -220,17 +228,25 @@ static unsigned char *chain_dest(void *arg, size_t *cap)
 tl_tls_pem_status tl_tls_chain_add_pem(tl_tls_chain *c, const char *pem, size_t len)
 {
     cert_handler h;
+    h.wants = is_certificate;
     h.dest = chain_dest;
     h.take = add_chain_cert;
     h.arg = c;
-    return each_cert(pem, len, &h);
+    return each_object(pem, len, &h);
 }
 
-/* The key's DER goes into a fixed buffer: P-256 keys are ~140 bytes. */
+/* The key's DER goes into a fixed buffer (P-256 keys are ~140 bytes) and is
+ * decoded at once; later keys in the same text are ignored. */
 typedef struct {
     unsigned char buf[512];
-    size_t cap;
+    uint8_t *key;
+    int found;
 } key_arg;
+
+static int is_private_key(const char *name)
+{
+    return strcmp(name, "EC PRIVATE KEY") == 0 || strcmp(name, "PRIVATE KEY") == 0;
+}
 
 static unsigned char *key_dest(void *arg, size_t *cap)
 {
@@ -239,55 +255,43 @@ static unsigned char *key_dest(void *arg, size_t *cap)
     return k->buf;
 }
 
-tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key[32])
+static tl_tls_pem_status key_take(void *arg, const unsigned char *der, size_t len)
 {
-    br_pem_decoder_context pc;
+    key_arg *k = arg;
     br_skey_decoder_context kd;
-    key_arg k;
-    der_sink sink;
-    size_t off = 0;
-    int in_key = 0, found = 0;
     const br_ec_private_key *ec;
-
-    br_pem_decoder_init(&pc);
-    memset(&sink, 0, sizeof sink);
-    while (off < len && !found) {
-        size_t n = br_pem_decoder_push(&pc, pem + off, len - off);
-        off += n;
-        switch (br_pem_decoder_event(&pc)) {
-        case BR_PEM_BEGIN_OBJ:
-            in_key = strcmp(br_pem_decoder_name(&pc), "EC PRIVATE KEY") == 0 ||
-                     strcmp(br_pem_decoder_name(&pc), "PRIVATE KEY") == 0;
-            sink.buf = key_dest(&k, &sink.cap);
-            sink.len = 0;
-            sink.overflow = 0;
-            br_pem_decoder_setdest(&pc, in_key ? sink_append : NULL, &sink);
-            break;
-        case BR_PEM_END_OBJ:
-            found = in_key && !sink.overflow;
-            break;
-        case BR_PEM_ERROR:
-            return TL_TLS_PEM_MALFORMED;
-        default:
-            if (n == 0)
-                return TL_TLS_PEM_MALFORMED;
-            break;
-        }
-    }
-    if (!found)
-        return TL_TLS_PEM_NONE;
+    tl_tls_pem_status st = TL_TLS_PEM_OK;
+    if (k->found)
+        return TL_TLS_PEM_OK;
     br_skey_decoder_init(&kd);
-    br_skey_decoder_push(&kd, sink.buf, sink.len);
+    br_skey_decoder_push(&kd, der, len);
     ec = br_skey_decoder_get_ec(&kd);
     if (!ec || ec->curve != BR_EC_secp256r1 || ec->xlen > 32) {
-        memset(k.buf, 0, sizeof k.buf);
-        return TL_TLS_PEM_BAD_CERT;
+        st = TL_TLS_PEM_BAD_CERT;
+    } else {
+        memset(k->key, 0, 32);
+        memcpy(k->key + 32 - ec->xlen, ec->x, ec->xlen);
+        k->found = 1;
     }
-    memset(key, 0, 32);
-    memcpy(key + 32 - ec->xlen, ec->x, ec->xlen);
-    memset(k.buf, 0, sizeof k.buf);       /* no key bytes left behind */
-    memset(&kd, 0, sizeof kd);
-    return TL_TLS_PEM_OK;
+    memset(&kd, 0, sizeof kd);          /* no key bytes left behind */
+    return st;
+}
+
+tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key[32])
+{
+    key_arg k;
+    cert_handler h;
+    tl_tls_pem_status st;
+    k.key = key;
+    k.found = 0;
+    h.wants = is_private_key;
+    h.dest = key_dest;
+    h.take = key_take;
+    h.arg = &k;
+    st = each_object(pem, len, &h);
+    memset(k.buf, 0, sizeof k.buf);
+    /* A key too large for the buffer (RSA) is not a P-256 key either. */
+    return st == TL_TLS_PEM_FULL ? TL_TLS_PEM_BAD_CERT : st;
 }
 
 const char *tl_tls_pem_status_text(tl_tls_pem_status st)
