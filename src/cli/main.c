@@ -12,6 +12,7 @@ static const tl_cli_cmd top[] = {
     { "config", "show, get and set the device configuration", NULL, tl_cli_config_cmds },
     { "chip", "talk to the ATECC508A/608A secure element (or its emulator)", NULL, tl_cli_chip_cmds },
     { "cloud", "run the local AWS-IoT-compatible cloud", NULL, tl_cli_cloud_cmds },
+    { "mqtt", "publish and subscribe through the device stack", NULL, tl_cli_mqtt_cmds },
     { NULL, NULL, NULL, NULL }
 };
 

@@ -117,6 +117,7 @@ int tl_cli_parse_long(const char *prog, const char *opt, const char *text,
 extern const tl_cli_cmd tl_cli_config_cmds[];
 extern const tl_cli_cmd tl_cli_chip_cmds[];
 extern const tl_cli_cmd tl_cli_cloud_cmds[];
+extern const tl_cli_cmd tl_cli_mqtt_cmds[];   /* cmd_mqtt.c */
 
 /* trustlink chip emulate (src/cli/cmd_chip_emulate.c); the chip command
  * table refers to it. */

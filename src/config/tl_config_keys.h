@@ -41,6 +41,8 @@
       "Longest reconnect backoff in milliseconds") \
     X(MQTT_QUEUE_PATH, "mqtt.queue_path", STR, "trustlink-queue.bin", 0, 255, \
       "Journal file for QoS 1 messages not yet acknowledged") \
+    X(MQTT_QUEUE_MAX_BYTES, "mqtt.queue_max_bytes", INT, "1048576", 4096, 1073741824, \
+      "Largest size of the QoS 1 journal file; beyond it publishing fails") \
     X(AWS_THING_NAME, "aws.thing_name", STR, "", 0, 128, \
       "AWS IoT thing name") \
     X(AWS_REGION, "aws.region", STR, "us-east-1", 0, 32, \

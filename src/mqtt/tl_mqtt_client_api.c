@@ -1,0 +1,193 @@
+/* The MQTT client's application calls: init, backoff, publish, subscribe, unsubscribe,
+ * disconnect, flush, and status queries (see tl_mqtt_client.h). */
+#include <string.h>
+
+#include "tl_mqtt_client_internal.h"
+
+#define DEFAULT_TIMEOUT 10000u
+
+tl_mqtt_client_status tl_mqtt_client_init(tl_mqtt_client *c, const tl_mqtt_client_config *cfg,
+                                          const tl_mqtt_port *port,
+                                          const tl_mqtt_callbacks *cb, tl_mqtt_journal *journal,
+                                          uint8_t *tx, size_t tx_cap, uint8_t *rx,
+                                          size_t rx_cap)
+{
+    if (!c || !cfg || !port || !port->now_ms || !port->random || !cb || !cb->connect || !tx ||
+        tx_cap < 16 || !rx || rx_cap < 4)
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    memset(c, 0, sizeof *c);
+    c->cfg = *cfg;
+    c->port = *port;
+    c->cb = *cb;
+    c->journal = journal;
+    c->tx = tx;
+    c->tx_cap = tx_cap;
+    if (!c->cfg.reconnect_min_ms)
+        c->cfg.reconnect_min_ms = 1000;
+    if (c->cfg.reconnect_max_ms < c->cfg.reconnect_min_ms)
+        c->cfg.reconnect_max_ms = c->cfg.reconnect_min_ms;
+    if (!c->cfg.response_timeout_ms)
+        c->cfg.response_timeout_ms = DEFAULT_TIMEOUT;
+    if (!c->cfg.io_timeout_ms)
+        c->cfg.io_timeout_ms = DEFAULT_TIMEOUT;
+    if (!c->cfg.window || c->cfg.window > TL_MQTT_INFLIGHT_MAX)
+        c->cfg.window = TL_MQTT_INFLIGHT_MAX;
+    tl_mqtt_decoder_init(&c->dec, rx, rx_cap);
+    (void)tl_mqtt_inflight_init(&c->inflight, c->cfg.window);
+    c->state = TL_MQTT_CLIENT_DISCONNECTED;
+    c->next_attempt_ms = tl_mqtt__client_now(c);
+    return TL_MQTT_CLIENT_OK;
+}
+
+uint32_t tl_mqtt_client_backoff_ms(const tl_mqtt_client *c, unsigned attempt)
+{
+    uint32_t lo = c->cfg.reconnect_min_ms, hi = lo, span;
+    unsigned i;
+    for (i = 0; i <= attempt && hi < c->cfg.reconnect_max_ms; i++)
+        hi = hi > c->cfg.reconnect_max_ms / 2 ? c->cfg.reconnect_max_ms : hi * 2;
+    if (hi > c->cfg.reconnect_max_ms)
+        hi = c->cfg.reconnect_max_ms;
+    span = hi - lo;
+    return lo + (span ? c->port.random(c->port.ctx) % (span + 1) : 0);
+}
+
+tl_mqtt_client_status tl_mqtt_client_publish(tl_mqtt_client *c, const char *topic,
+                                             size_t topic_len, const uint8_t *payload,
+                                             size_t payload_len, uint8_t qos, int retain,
+                                             uint32_t *seq)
+{
+    tl_mqtt_journal_status js;
+    tl_mqtt_status st;
+    if (!c || !topic || qos > 1)
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    if (qos == 0) {
+        tl_mqtt_publish p;
+        size_t len;
+        tl_mqtt_client_status cs;
+        if (c->state != TL_MQTT_CLIENT_CONNECTED)
+            return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
+        memset(&p, 0, sizeof p);
+        p.topic.ptr = topic;
+        p.topic.len = topic_len;
+        p.payload = payload;
+        p.payload_len = payload_len;
+        p.retain = retain;
+        st = tl_mqtt_encode_publish_header(&p, &c->cfg.codec, c->tx, c->tx_cap, &len);
+        if (st != TL_MQTT_OK)
+            return st == TL_MQTT_ERR_BUFFER_TOO_SMALL ? TL_MQTT_CLIENT_ERR_TOO_BIG
+                                                      : TL_MQTT_CLIENT_ERR_ARGUMENT;
+        if ((cs = tl_mqtt__client_send_all(c, c->tx, len)) != TL_MQTT_CLIENT_OK)
+            return cs;
+        return tl_mqtt__client_send_all(c, payload, payload_len);
+    }
+    if (!c->journal)
+        return TL_MQTT_CLIENT_ERR_JOURNAL;
+    if (tl_mqtt_check_topic_name(topic, topic_len, &c->cfg.codec) != TL_MQTT_OK ||
+        (c->cfg.codec.aws_limits && payload_len > TL_MQTT_AWS_MAX_PAYLOAD))
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    js = tl_mqtt_journal_append(c->journal, topic, topic_len, payload, payload_len, retain, seq);
+    if (js == TL_MQTT_JOURNAL_ERR_FULL)
+        return TL_MQTT_CLIENT_ERR_QUEUE_FULL;
+    if (js == TL_MQTT_JOURNAL_ERR_TOO_BIG)
+        return TL_MQTT_CLIENT_ERR_TOO_BIG;
+    if (js != TL_MQTT_JOURNAL_OK)
+        return TL_MQTT_CLIENT_ERR_JOURNAL;
+    /* A send failure is the connection's problem, not this message's. */
+    (void)tl_mqtt__client_pump(c);
+    return TL_MQTT_CLIENT_OK;
+}
+
+/* Common part of SUBSCRIBE and UNSUBSCRIBE. */
+static tl_mqtt_client_status send_request(tl_mqtt_client *c, int sub, const void *req,
+                                          uint16_t id, uint16_t *packet_id)
+{
+    size_t len;
+    tl_mqtt_status st =
+        sub ? tl_mqtt_encode_subscribe(req, &c->cfg.codec, c->tx, c->tx_cap, &len)
+            : tl_mqtt_encode_unsubscribe(req, &c->cfg.codec, c->tx, c->tx_cap, &len);
+    if (st != TL_MQTT_OK) {
+        (void)tl_mqtt_inflight_ack(&c->inflight, sub ? TL_MQTT_SUBACK : TL_MQTT_UNSUBACK, id);
+        return st == TL_MQTT_ERR_BUFFER_TOO_SMALL ? TL_MQTT_CLIENT_ERR_TOO_BIG
+                                                  : TL_MQTT_CLIENT_ERR_ARGUMENT;
+    }
+    (void)tl_mqtt_inflight_set_state(&c->inflight, id, TL_MQTT_INFLIGHT_SENT);
+    if (packet_id)
+        *packet_id = id;
+    return tl_mqtt__client_send_all(c, c->tx, len);
+}
+
+tl_mqtt_client_status tl_mqtt_client_subscribe(tl_mqtt_client *c, const tl_mqtt_filter *filters,
+                                               size_t count, uint16_t *packet_id)
+{
+    tl_mqtt_subscribe s;
+    if (!c || !filters || count == 0 || count > TL_MQTT_MAX_FILTERS)
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    if (c->state != TL_MQTT_CLIENT_CONNECTED)
+        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
+    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_SUBSCRIBE, &s.packet_id) != TL_MQTT_OK)
+        return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
+    s.count = count;
+    memcpy(s.filters, filters, count * sizeof *filters);
+    return send_request(c, 1, &s, s.packet_id, packet_id);
+}
+
+tl_mqtt_client_status tl_mqtt_client_unsubscribe(tl_mqtt_client *c, const tl_mqtt_str *filters,
+                                                 size_t count, uint16_t *packet_id)
+{
+    tl_mqtt_unsubscribe u;
+    if (!c || !filters || count == 0 || count > TL_MQTT_MAX_FILTERS)
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    if (c->state != TL_MQTT_CLIENT_CONNECTED)
+        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
+    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_UNSUBSCRIBE, &u.packet_id) != TL_MQTT_OK)
+        return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
+    u.count = count;
+    memcpy(u.filters, filters, count * sizeof *filters);
+    return send_request(c, 0, &u, u.packet_id, packet_id);
+}
+
+void tl_mqtt_client_disconnect(tl_mqtt_client *c)
+{
+    if (c->state == TL_MQTT_CLIENT_CONNECTED) {
+        size_t len;
+        (void)tl_mqtt_encode_disconnect(c->tx, c->tx_cap, &len);
+        (void)tl_mqtt__client_send_all(c, c->tx, len);
+    }
+    c->state = TL_MQTT_CLIENT_STOPPED;
+    (void)tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_STOPPED, "", "");
+}
+
+tl_mqtt_client_status tl_mqtt_client_flush(tl_mqtt_client *c, uint32_t timeout_ms)
+{
+    uint32_t start = tl_mqtt__client_now(c);
+    while (c->state != TL_MQTT_CLIENT_CONNECTED ||
+           (c->journal && tl_mqtt_journal_count(c->journal) > 0)) {
+        uint32_t spent = tl_mqtt__client_now(c) - start;
+        if (spent >= timeout_ms)
+            return TL_MQTT_CLIENT_ERR_TIMEOUT;
+        if (tl_mqtt_client_poll(c, timeout_ms - spent < 200 ? timeout_ms - spent : 200) ==
+            TL_MQTT_CLIENT_ERR_STOPPED)
+            return TL_MQTT_CLIENT_ERR_STOPPED;
+    }
+    return TL_MQTT_CLIENT_OK;
+}
+
+tl_mqtt_client_state tl_mqtt_client_get_state(const tl_mqtt_client *c)
+{
+    return (tl_mqtt_client_state)c->state;
+}
+
+tl_mqtt_client_status tl_mqtt_client_last_error(const tl_mqtt_client *c)
+{
+    return c->last_error;
+}
+
+const char *tl_mqtt_client_status_text(tl_mqtt_client_status st)
+{
+    static const char *const text[] = {
+        "success", "invalid argument or topic", "not connected", "QoS 1 journal full",
+        "in-flight window full", "packet larger than the buffers", "QoS 1 journal error",
+        "transport error", "protocol error from the broker", "connection refused by the broker",
+        "broker did not answer in time", "client stopped" };
+    return (unsigned)st < sizeof text / sizeof text[0] ? text[st] : "unknown status";
+}

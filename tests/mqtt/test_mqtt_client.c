@@ -1,0 +1,396 @@
+/* The MQTT client state machine against a scripted in-memory transport and
+ * a fake clock: connect, QoS 1 both ways, keep-alive, malformed input,
+ * DUP after reconnect and after a restart, SUBACK codes, UNSUBSCRIBE, queue
+ * full, backoff bounds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mqtt/tl_mqtt_client.h"
+#include "mqtt_test_util.h"
+
+/* The broker side: bytes it will send, bytes it got. */
+typedef struct {
+    const tl_transport_class *vtable;
+    uint8_t in[2048];
+    size_t in_len, in_pos;
+    uint8_t out[8192];
+    size_t out_len;
+    int closed, eof;
+} fake_transport;
+
+typedef struct {
+    fake_transport t;
+    uint32_t now, rnd;
+    int connects, refuse_connect;
+    int connected_cb, disconnected_cb;
+    tl_mqtt_client_status why;
+    char log_what[128], log_why[128];
+    int messages;
+    size_t out_at_message;       /* transport bytes sent when on_message ran */
+    uint8_t codes[8];
+    size_t ncodes;
+    uint32_t delivered;
+} world;
+
+static world w;
+
+static long t_send(const tl_transport_class **ctx, const uint8_t *buf, size_t len, uint32_t ms)
+{
+    fake_transport *t = (fake_transport *)ctx;
+    (void)ms;
+    if (t->closed)
+        return TL_TRANSPORT_CLOSED;
+    assert_true(t->out_len + len <= sizeof t->out);
+    memcpy(t->out + t->out_len, buf, len);
+    t->out_len += len;
+    return (long)len;
+}
+
+static long t_recv(const tl_transport_class **ctx, uint8_t *buf, size_t len, uint32_t ms)
+{
+    fake_transport *t = (fake_transport *)ctx;
+    size_t n = t->in_len - t->in_pos;
+    if (t->closed || (t->eof && n == 0))
+        return TL_TRANSPORT_CLOSED;
+    if (n == 0) {
+        w.now += ms;   /* nothing to read: the wait passes */
+        return 0;
+    }
+    if (n > len)
+        n = len;
+    memcpy(buf, t->in + t->in_pos, n);
+    t->in_pos += n;
+    return (long)n;
+}
+
+static void t_close(const tl_transport_class **ctx) { ((fake_transport *)ctx)->closed = 1; }
+
+static const tl_transport_class fake_class = { t_send, t_recv, t_close };
+
+static const tl_transport_class **cb_connect(void *user)
+{
+    (void)user;
+    w.connects++;
+    if (w.refuse_connect)
+        return NULL;
+    memset(&w.t, 0, sizeof w.t);
+    w.t.vtable = &fake_class;
+    return &w.t.vtable;
+}
+
+static void cb_on_connect(void *u, int sp) { (void)u; (void)sp; w.connected_cb++; }
+static void cb_on_disconnect(void *u, tl_mqtt_client_status why)
+{
+    (void)u, w.disconnected_cb++, w.why = why;
+}
+static void cb_on_message(void *u, const tl_mqtt_publish *p)
+{
+    (void)u, (void)p, w.messages++, w.out_at_message = w.t.out_len;
+}
+static void cb_on_suback(void *u, uint16_t id, const uint8_t *codes, size_t n)
+{
+    (void)u, (void)id;
+    memcpy(w.codes, codes, n);
+    w.ncodes = n;
+}
+static void cb_on_delivered(void *u, uint32_t seq) { (void)u; w.delivered = seq + 1; }
+static void cb_log(void *u, const char *what, const char *why)
+{
+    (void)u;
+    snprintf(w.log_what, sizeof w.log_what, "%s", what);
+    snprintf(w.log_why, sizeof w.log_why, "%s", why);
+}
+static uint32_t p_now(void *ctx) { (void)ctx; return w.now; }
+static uint32_t p_random(void *ctx) { (void)ctx; return w.rnd; }
+static void p_sleep(void *ctx, uint32_t ms) { (void)ctx; w.now += ms; }
+
+static tl_mqtt_client c;
+static uint8_t tx[512], rx[256], ram[16384], work[512];
+static tl_mqtt_journal_ram store;
+static tl_mqtt_journal journal;
+
+static void setup_client(uint32_t journal_bytes, size_t rx_cap)
+{
+    tl_mqtt_client_config cfg;
+    tl_mqtt_port port = { p_now, p_random, p_sleep, NULL };
+    tl_mqtt_callbacks cb = { cb_connect, cb_on_connect, cb_on_disconnect, cb_on_message,
+                             cb_on_suback, NULL, cb_on_delivered, cb_log, NULL };
+    memset(&w, 0, sizeof w);
+    w.now = 1000;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.connect.client_id = str("dev1");
+    cfg.connect.keep_alive = 30;
+    cfg.reconnect_min_ms = 1000;
+    cfg.reconnect_max_ms = 8000;
+    cfg.response_timeout_ms = 5000;
+    tl_mqtt_journal_ram_init(&store, ram, sizeof ram, 0);
+    assert_int_equal(tl_mqtt_journal_open(&journal, &store.vtable, work, sizeof work,
+                                          journal_bytes), TL_MQTT_JOURNAL_OK);
+    assert_int_equal(tl_mqtt_client_init(&c, &cfg, &port, &cb, &journal, tx, sizeof tx, rx,
+                                         rx_cap), TL_MQTT_CLIENT_OK);
+}
+
+/* The broker sends these bytes (hex). */
+static void feed(const char *h)
+{
+    w.t.in_len += hex(h, w.t.in + w.t.in_len, sizeof w.t.in - w.t.in_len);
+}
+
+/* The client sent exactly these bytes since the last call. */
+static size_t seen;
+static void expect_sent(const char *h)
+{
+    uint8_t want[256];
+    size_t n = hex(h, want, sizeof want);
+    assert_int_equal(w.t.out_len - seen, n);
+    assert_memory_equal(w.t.out + seen, want, n);
+    seen = w.t.out_len;
+}
+
+static void connect_ok(void)
+{
+    seen = 0;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTING);
+    /* CONNECT: "MQTT" 4, flags 0 (persistent), keep-alive 30, "dev1". */
+    expect_sent("10 10 00 04 4D 51 54 54 04 00 00 1E 00 04 64 65 76 31");
+    feed("20 02 00 00");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
+}
+
+static void test_connect(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    assert_int_equal(w.connected_cb, 1);
+    assert_int_equal(w.connects, 1);
+    tl_mqtt_client_disconnect(&c);
+    expect_sent("E0 00");
+    assert_true(w.t.closed);
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_STOPPED);
+}
+
+static void test_publish_qos1_puback(void **state)
+{
+    uint32_t seq;
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    assert_int_equal(tl_mqtt_client_publish(&c, "a/b", 3, (const uint8_t *)"hi", 2, 1, 0, &seq),
+                     TL_MQTT_CLIENT_OK);
+    expect_sent("32 09 00 03 61 2F 62 00 01 68 69");
+    assert_int_equal(tl_mqtt_journal_count(&journal), 1);
+    feed("40 02 00 01");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_journal_count(&journal), 0);
+    assert_int_equal(w.delivered, seq + 1);
+    /* QoS 0 goes straight out and is not journaled. */
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"x", 1, 0, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    expect_sent("30 04 00 01 61 78");
+    assert_int_equal(tl_mqtt_client_publish(&c, "a/+", 3, NULL, 0, 1, 0, NULL),
+                     TL_MQTT_CLIENT_ERR_ARGUMENT);
+}
+
+static void test_incoming_qos1(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    feed("32 08 00 01 74 00 07 6D 73 67");   /* topic "t", id 7, "msg" */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.messages, 1);
+    assert_int_equal(w.out_at_message, seen);   /* PUBACK only after the callback */
+    expect_sent("40 02 00 07");
+}
+
+static void test_keep_alive(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    w.now += 30000;
+    assert_int_equal(tl_mqtt_client_poll(&c, 0), TL_MQTT_CLIENT_OK);
+    expect_sent("C0 00");
+    feed("D0 00");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(c.ping_out, 0);
+    /* The next ping goes unanswered: the connection is dropped. */
+    w.now += 30000;
+    assert_int_equal(tl_mqtt_client_poll(&c, 0), TL_MQTT_CLIENT_OK);
+    expect_sent("C0 00");
+    assert_int_equal(tl_mqtt_client_poll(&c, 4000), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_poll(&c, 4000), TL_MQTT_CLIENT_ERR_TIMEOUT);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_DISCONNECTED);
+    assert_true(w.t.closed);
+    assert_string_equal(w.log_why, "no PINGRESP in time");
+    assert_int_equal(w.why, TL_MQTT_CLIENT_ERR_TIMEOUT);
+}
+
+static void test_malformed_connack(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    seen = 0;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    feed("20 02 00 09");   /* return code 9 does not exist */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_true(w.t.closed);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_DISCONNECTED);
+    assert_string_equal(w.log_what, "malformed packet from the broker");
+    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_RETURN_CODE));
+    /* A refusal is not malformed: it says why. */
+    w.now += 10000;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    feed("20 02 00 05");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_REFUSED);
+    assert_string_equal(w.log_why, "not authorized");
+}
+
+static void test_oversize_packet(void **state)
+{
+    (void)state;
+    setup_client(4096, 64);
+    connect_ok();
+    feed("30 C8 01 00 01 74");   /* a 200-byte PUBLISH, larger than rx */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_PACKET_TOO_BIG));
+    assert_true(w.t.closed);
+}
+
+static void test_dup_after_reconnect(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"1", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    expect_sent("32 06 00 01 61 00 01 31");
+    w.t.eof = 1;   /* the broker goes away before the PUBACK */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    /* While offline, QoS 1 is still accepted (journaled). */
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"2", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    /* No reconnect before the backoff floor. */
+    assert_int_equal(tl_mqtt_client_poll(&c, 500), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.connects, 1);
+    w.now += 2000;
+    connect_ok();
+    assert_int_equal(w.connects, 2);
+    /* The first goes again with its id and DUP, the second for the first time. */
+    expect_sent("3A 06 00 01 61 00 01 31 32 06 00 01 61 00 02 32");
+}
+
+/* A restart: messages found in the journal go out with DUP set. */
+static void test_replay_after_restart(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    assert_int_equal(tl_mqtt_journal_append(&journal, "r", 1, (const uint8_t *)"x", 1, 0, NULL),
+                     TL_MQTT_JOURNAL_OK);
+    tl_mqtt_journal_ram_init(&store, ram, sizeof ram, store.len);
+    assert_int_equal(tl_mqtt_journal_open(&journal, &store.vtable, work, sizeof work, 4096),
+                     TL_MQTT_JOURNAL_OK);
+    connect_ok();
+    expect_sent("3A 06 00 01 72 00 01 78");
+}
+
+static void test_suback_codes_and_queue_full(void **state)
+{
+    tl_mqtt_filter f[2];
+    uint16_t id;
+    int n = 0;
+    tl_mqtt_client_status st;
+    (void)state;
+    setup_client(200, sizeof rx);
+    connect_ok();
+    f[0].filter = str("a/#");
+    f[0].qos = 1;
+    f[1].filter = str("b");
+    f[1].qos = 0;
+    assert_int_equal(tl_mqtt_client_subscribe(&c, f, 2, &id), TL_MQTT_CLIENT_OK);
+    expect_sent("82 0C 00 01 00 03 61 2F 23 01 00 01 62 00");
+    feed("90 04 00 01 01 80");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.ncodes, 2);
+    assert_int_equal(w.codes[0], 1);
+    assert_int_equal(w.codes[1], TL_MQTT_SUBACK_FAILURE);
+    {
+        tl_mqtt_str u = str("b");
+        assert_int_equal(tl_mqtt_client_unsubscribe(&c, &u, 1, &id), TL_MQTT_CLIENT_OK);
+        expect_sent("A2 05 00 02 00 01 62");
+        feed("B0 02 00 02");
+        assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+        assert_int_equal(tl_mqtt_inflight_count(&c.inflight), 0);
+    }
+    /* No PUBACKs come: the small journal fills and says so. */
+    while ((st = tl_mqtt_client_publish(&c, "q", 1, (const uint8_t *)"data", 4, 1, 0,
+                                        NULL)) == TL_MQTT_CLIENT_OK)
+        n++;
+    assert_int_equal(st, TL_MQTT_CLIENT_ERR_QUEUE_FULL);
+    assert_int_equal((int)tl_mqtt_journal_count(&journal), n);
+    assert_true(n > 3);
+}
+
+static void test_backoff(void **state)
+{
+    unsigned attempt;
+    uint32_t lcg = 1;
+    (void)state;
+    setup_client(4096, sizeof rx);
+    w.rnd = 0;
+    assert_int_equal(tl_mqtt_client_backoff_ms(&c, 0), 1000);
+    w.rnd = 1000;   /* attempt 0: [1000, 2000] */
+    assert_int_equal(tl_mqtt_client_backoff_ms(&c, 0), 2000);
+    w.rnd = 3000;   /* attempt 1: [1000, 4000] */
+    assert_int_equal(tl_mqtt_client_backoff_ms(&c, 1), 4000);
+    w.rnd = 0xFFFFFFFFu;
+    for (attempt = 0; attempt < 40; attempt++)
+        assert_true(tl_mqtt_client_backoff_ms(&c, attempt) <= 8000);
+    for (attempt = 0; attempt < 6; attempt++) {
+        uint32_t hi = attempt >= 2 ? 8000 : 1000u << (attempt + 1), lo_seen = ~0u, hi_seen = 0;
+        int i;
+        for (i = 0; i < 2000; i++) {
+            uint32_t d;
+            lcg = lcg * 1664525u + 1013904223u;
+            w.rnd = lcg >> 4;
+            d = tl_mqtt_client_backoff_ms(&c, attempt);
+            assert_true(d >= 1000 && d <= hi);
+            lo_seen = d < lo_seen ? d : lo_seen;
+            hi_seen = d > hi_seen ? d : hi_seen;
+        }
+        /* Full jitter: the whole range is used. */
+        assert_true(lo_seen < 1000 + (hi - 1000) / 20 + 1);
+        assert_true(hi_seen > hi - (hi - 1000) / 20 - 1);
+    }
+    /* A failing transport is retried after a delay within the bounds. */
+    w.refuse_connect = 1;
+    w.rnd = 500;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    assert_int_equal(c.next_attempt_ms - w.now, 1500);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connect),
+        cmocka_unit_test(test_publish_qos1_puback),
+        cmocka_unit_test(test_incoming_qos1),
+        cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_malformed_connack),
+        cmocka_unit_test(test_oversize_packet),
+        cmocka_unit_test(test_dup_after_reconnect),
+        cmocka_unit_test(test_replay_after_restart),
+        cmocka_unit_test(test_suback_codes_and_queue_full),
+        cmocka_unit_test(test_backoff),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
