@@ -12,6 +12,7 @@
  *   mosquitto.conf           regenerated on every start (tl_cloud_conf)
  *   mosquitto.pid            the broker's pid while it runs
  *   mosquitto.log            the broker's log; mosquitto.out its stderr
+ *   api.pid api.log          the API server process (cloud_api.c)
  */
 #ifndef TL_CLI_CLOUD_INTERNAL_H
 #define TL_CLI_CLOUD_INTERNAL_H
@@ -90,6 +91,15 @@ int tl_cli_cloud_stop_broker(const char *dir, pid_t pid);
 
 /* Print "key": "escaped value" followed by sep, on stdout. */
 void tl_cli_cloud_json_str(const char *key, const char *val, const char *sep);
+
+/* The API server process (cloud_api.c): pid if dir/api.pid names a live
+ * trustlink process, else 0; start it (writes api.pid, waits until the port
+ * answers; pid or -1 with err); stop it (SIGTERM, SIGKILL after the wait; 1
+ * if it had to be killed); and the `cloud api` leaf. */
+pid_t tl_cli_cloud_api_running(const char *dir);
+pid_t tl_cli_cloud_start_api(const char *dir, unsigned port, char *err, size_t errcap);
+int tl_cli_cloud_stop_api(const char *dir);
+int tl_cli_cloud_cmd_api(tl_cli *cli, const char *prog, int argc, char **argv);
 
 /* The leaves in cmd_cloud_ca.c. */
 int tl_cli_cloud_cmd_init(tl_cli *cli, const char *prog, int argc, char **argv);

@@ -81,8 +81,8 @@ static void print_info(const tl_cli *cli, const char *dir, pid_t pid,
                already ? "true" : "false", (long)pid);
         tl_cli_cloud_json_str("dir", dir, ", ");
         tl_cli_cloud_json_str("mqtt_endpoint", ep, ", ");
-        printf("\"mqtt_port\": %u, \"api_port\": %u, \"api_url\": null, ", s->mqtt_port,
-               s->api_port);
+        printf("\"mqtt_port\": %u, \"api_port\": %u, \"api_url\": \"https://127.0.0.1:%u\", ",
+               s->mqtt_port, s->api_port, s->api_port);
         tl_cli_cloud_json_str("aws_access_key_id", id, ", ");
         tl_cli_cloud_json_str("aws_secret_access_key", secret, ", ");
         tl_cli_cloud_json_str("aws_region", "us-east-1", ", ");
@@ -94,7 +94,8 @@ static void print_info(const tl_cli *cli, const char *dir, pid_t pid,
     printf("# trustlink cloud %s (pid %ld), directory %s\n",
            already ? "already running" : "running", (long)pid, dir);
     printf("# MQTT: 127.0.0.1:%u (mutual TLS, client certificates from %s)\n", s->mqtt_port, ca);
-    printf("# API: not available yet (it will answer on https://127.0.0.1:%u)\n", s->api_port);
+    printf("# API: https://127.0.0.1:%u (SigV4, services iot and iotdata; "
+           "use --endpoint-url with the AWS CLI)\n", s->api_port);
     printf("export AWS_ACCESS_KEY_ID=%s\n", id);
     printf("export AWS_SECRET_ACCESS_KEY=%s\n", secret);
     printf("export AWS_REGION=us-east-1\n");
@@ -122,6 +123,7 @@ static int wait_foreground(const char *dir, pid_t pid)
         if (w == pid)
             break;
         if (w < 0 && errno == EINTR && stop_signal) {
+            tl_cli_cloud_stop_api(dir);
             tl_cli_cloud_stop_broker(dir, pid);
             fprintf(stderr, "trustlink: cloud stopped\n");
             return TL_CLI_EXIT_OK;
@@ -192,6 +194,10 @@ static int cmd_start(tl_cli *cli, const char *prog, int argc, char **argv)
         if (!tl_cli_cloud_port_answers(cur.mqtt_port))
             fprintf(stderr, "trustlink: warning: broker pid %ld runs but 127.0.0.1:%u does "
                             "not answer (see %s/mosquitto.log)\n", (long)pid, cur.mqtt_port, dir);
+        /* The API may have died alone: bring it back. */
+        if (tl_cli_cloud_api_running(dir) <= 0 &&
+            tl_cli_cloud_start_api(dir, cur.api_port, err, sizeof err) < 0)
+            fprintf(stderr, "trustlink: warning: %s\n", err);
         fprintf(stderr, "trustlink: cloud already running (pid %ld)\n", (long)pid);
         print_info(cli, dir, pid, &cur, 1);
         return TL_CLI_EXIT_OK;
@@ -200,6 +206,10 @@ static int cmd_start(tl_cli *cli, const char *prog, int argc, char **argv)
         return tl_cli_fail("MQTT port %u on 127.0.0.1 is already in use by another program "
                            "(choose another with --mqtt-port)", s.mqtt_port);
 
+    if (!tl_cli_cloud_port_free(s.api_port))
+        return tl_cli_fail("API port %u on 127.0.0.1 is already in use by another program "
+                           "(choose another with --api-port)", s.api_port);
+    tl_cli_cloud_stop_api(dir);   /* a leftover of a broker that died */
     if (tl_cli_cloud_plugin_path(plugin, sizeof plugin, err, sizeof err) != 0)
         return tl_cli_fail("%s", err);
     memset(&cc, 0, sizeof cc);
@@ -217,6 +227,10 @@ static int cmd_start(tl_cli *cli, const char *prog, int argc, char **argv)
     pid = tl_cli_cloud_start_broker(dir, s.mqtt_port, err, sizeof err);
     if (pid < 0)
         return tl_cli_fail("%s", err);
+    if (tl_cli_cloud_start_api(dir, s.api_port, err, sizeof err) < 0) {
+        tl_cli_cloud_stop_broker(dir, pid);
+        return tl_cli_fail("%s", err);
+    }
     print_info(cli, dir, pid, &s, 0);
     if (tl_cli_opt_value(&a, "foreground"))
         return wait_foreground(dir, pid);
@@ -244,6 +258,7 @@ static int cmd_stop(tl_cli *cli, const char *prog, int argc, char **argv)
         return tl_cli_usage_error(prog, "unexpected argument '%s'", a.pos[0]);
     dir = tl_cli_cloud_dir_arg(tl_cli_opt_value(&a, "dir"));
     pid = tl_cli_cloud_running(dir);
+    tl_cli_cloud_stop_api(dir);
     if (pid <= 0) {
         if (cli->json)
             printf("{\"stopped\": false, \"running\": false}\n");
@@ -274,7 +289,7 @@ static int cmd_status(tl_cli *cli, const char *prog, int argc, char **argv)
     const char *dir;
     long things = 0, certs = 0, policies = 0;
     int r = tl_cli_parse(cli, &a, prog, &status_help, argc, argv), exists;
-    pid_t pid;
+    pid_t pid, api_pid;
 
     if (r)
         return r < 0 ? TL_CLI_EXIT_OK : r;
@@ -298,6 +313,7 @@ static int cmd_status(tl_cli *cli, const char *prog, int argc, char **argv)
     }
     tl_cli_cloud_read_state(dir, &s);
     pid = tl_cli_cloud_running(dir);
+    api_pid = tl_cli_cloud_api_running(dir);
     if (pid > 0 && !tl_cli_cloud_port_answers(s.mqtt_port))
         fprintf(stderr, "trustlink: warning: broker pid %ld runs but 127.0.0.1:%u does not "
                         "answer\n", (long)pid, s.mqtt_port);
@@ -309,9 +325,15 @@ static int cmd_status(tl_cli *cli, const char *prog, int argc, char **argv)
             printf("null, ");
         tl_cli_cloud_json_str("dir", dir, ", ");
         tl_cli_cloud_json_str("endpoint", s.endpoint, ", ");
-        printf("\"initialized\": %s, \"mqtt_port\": %u, \"api_port\": %u, \"api\": null, "
-               "\"things\": %ld, \"certificates\": %ld, \"policies\": %ld}\n",
-               exists ? "true" : "false", s.mqtt_port, s.api_port, things, certs, policies);
+        printf("\"initialized\": %s, \"mqtt_port\": %u, \"api_port\": %u, \"api\": ",
+               exists ? "true" : "false", s.mqtt_port, s.api_port);
+        if (api_pid > 0)
+            printf("{\"pid\": %ld, \"url\": \"https://127.0.0.1:%u\"}, ", (long)api_pid,
+                   s.api_port);
+        else
+            printf("null, ");
+        printf("\"things\": %ld, \"certificates\": %ld, \"policies\": %ld}\n", things, certs,
+               policies);
         return TL_CLI_EXIT_OK;
     }
     if (pid > 0)
@@ -321,7 +343,10 @@ static int cmd_status(tl_cli *cli, const char *prog, int argc, char **argv)
     printf("directory: %s%s\n", dir, exists ? "" : " (not created yet)");
     printf("mqtt: 127.0.0.1:%u (server certificate for localhost, 127.0.0.1, %s)\n",
            s.mqtt_port, s.endpoint);
-    printf("api: not available yet (port %u)\n", s.api_port);
+    if (api_pid > 0)
+        printf("api: https://127.0.0.1:%u (pid %ld)\n", s.api_port, (long)api_pid);
+    else
+        printf("api: not running (port %u)\n", s.api_port);
     printf("things: %ld\ncertificates: %ld\npolicies: %ld\n", things, certs, policies);
     return TL_CLI_EXIT_OK;
 }
@@ -337,5 +362,6 @@ const tl_cli_cmd tl_cli_cloud_cmds[] = {
     { "status", "is the cloud running; ports; registry counts", cmd_status, NULL },
     { "init", "create the cloud directory without starting it", tl_cli_cloud_cmd_init, NULL },
     { "ca", "use the cloud's certificate authority directly", NULL, ca_cmds },
+    { "api", "run the API server in the foreground (internal; start runs it)", tl_cli_cloud_cmd_api, NULL },
     { NULL, NULL, NULL, NULL }
 };

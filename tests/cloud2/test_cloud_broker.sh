@@ -54,7 +54,7 @@ for _ in 1 2 3 4 5; do
 done
 expect_rc 0 "start"
 expect_out_has "# MQTT: 127.0.0.1:$PORT"
-expect_out_has "# API: not available yet"
+expect_out_has "# API: https://127.0.0.1:"
 expect_out_has "export AWS_ACCESS_KEY_ID=AKIA"
 expect_out_has "export AWS_SECRET_ACCESS_KEY="
 expect_out_has "export AWS_REGION=us-east-1"
