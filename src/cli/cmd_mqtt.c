@@ -6,7 +6,9 @@
 
 #include "cli_mqtt.h"
 
-/* A publisher stuck this long (journal full, broker away) gives up. */
+/* By default a publisher stuck this long (journal full, broker away, or a
+ * broker that keeps closing the connection after a message it refuses)
+ * gives up; --timeout changes it. */
 #define PUB_STALL_MS 120000u
 
 static const tl_cli_opt pub_opts[] = {
@@ -18,6 +20,7 @@ static const tl_cli_opt pub_opts[] = {
     { "repeat-delay", 0, "SECONDS", "wait this long between repeats (fractions allowed)" },
     { "id", 'i', "CLIENT_ID", "client id (default mqtt.client_id, aws.thing_name, device.id)" },
     { "debug", 'd', NULL, "print each message as it is queued, and reconnects" },
+    { "timeout", 0, "SECONDS", "give up when not done within SECONDS (default 120)" },
     { NULL, 0, NULL, NULL }
 };
 
@@ -53,7 +56,8 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
     const char *topic, *msg, *v;
     long qos = 0, repeat = 1, i;
     int r, debug, rc = TL_CLI_EXIT_OK;
-    uint32_t delay_ms = 0;
+    uint32_t delay_ms = 0, stall_ms = PUB_STALL_MS;
+    long timeout_s;
     static char payload[65536 + 32];
 
     if ((r = tl_cli_parse(cli, &a, prog, &pub_help, argc, argv)) != 0)
@@ -77,6 +81,11 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
         if (end == v || *end || !(d >= 0 && d <= 3600))
             return tl_cli_usage_error(prog, "--repeat-delay: '%s' is not 0..3600 seconds", v);
         delay_ms = (uint32_t)(d * 1000.0 + 0.5);
+    }
+    if ((v = tl_cli_opt_value(&a, "timeout"))) {
+        if (tl_cli_parse_long(prog, "--timeout", v, 1, 86400, &timeout_s))
+            return TL_CLI_EXIT_USAGE;
+        stall_ms = (uint32_t)timeout_s * 1000u;
     }
     debug = tl_cli_opt_value(&a, "debug") != NULL;
     if ((r = tl_cli_load_config(cli, &cfg, 1)) != 0)
@@ -106,9 +115,9 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
                 break;
             }
             /* Wait for acknowledgements or the connection, not forever. */
-            if (tl_cli_mqtt_now() - since > PUB_STALL_MS) {
+            if (tl_cli_mqtt_now() - since > stall_ms) {
                 rc = tl_cli_fail("publish to '%s': %s for %u s (broker unreachable?)", topic,
-                                 tl_mqtt_client_status_text(cs), PUB_STALL_MS / 1000);
+                                 tl_mqtt_client_status_text(cs), stall_ms / 1000);
                 break;
             }
             (void)tl_mqtt_client_poll(&m->client, 100);
@@ -122,8 +131,10 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
                 (void)tl_mqtt_client_poll(&m->client, delay_ms - spent);
         }
     }
-    if (rc == TL_CLI_EXIT_OK && tl_mqtt_client_flush(&m->client, PUB_STALL_MS) != TL_MQTT_CLIENT_OK)
-        rc = tl_cli_fail("%zu QoS 1 messages not acknowledged; they stay in %s for the next run",
+    if (rc == TL_CLI_EXIT_OK && tl_mqtt_client_flush(&m->client, stall_ms) != TL_MQTT_CLIENT_OK)
+        rc = tl_cli_fail("%zu QoS 1 messages not acknowledged (the broker unreachable, or "
+                         "refusing them: closing the connection after a PUBLISH is how AWS IoT "
+                         "refuses a topic); they stay in %s for the next run",
                          tl_mqtt_journal_count(&m->journal),
                          tl_config_str(&cfg, TL_CFG_MQTT_QUEUE_PATH));
     tl_cli_mqtt_close(m);

@@ -7,7 +7,26 @@
 #include <time.h>
 
 #include "tl_api_internal.h"
+#include "tl_aws_topic.h"
 #include "tl_shadow_svc.h"
+
+/*
+ * A change made over REST reaches devices the way AWS IoT delivers it: on the
+ * shadow's MQTT response topics. The broker plugin publishes what we queue
+ * (the registry's outbox) within a tick. A failure to queue is logged, not
+ * returned: the change itself is stored.
+ */
+static void notify(tl_api_req *r, const char *thing, const char *shadow, tl_shadow_op op,
+                   tl_shadow_suffix suffix, const char *payload)
+{
+    char topic[300];
+    if (!payload ||
+        tl_aws_shadow_topic_build(thing, shadow, op, suffix, topic, sizeof topic) != 0)
+        return;
+    if (tl_registry_outbox_add(r->api->reg, topic, payload) != TL_REG_OK)
+        fprintf(stderr, "trustlink api: cannot queue %s for the broker: %s\n", topic,
+                tl_registry_message(r->api->reg));
+}
 
 /* AWS's data plane answers errors as the shadow error document. */
 static void shadow_error(tl_api_req *r, const tl_shadow_error *e, char *doc)
@@ -77,6 +96,8 @@ int tl_api__route_shadow(tl_api_req *r)
                 free(out);
                 out = NULL;
                 tl_api__reg_error(r, st);
+            } else {
+                notify(r, thing, sname, TL_SHADOW_OP_DELETE, TL_SHADOW_SUFFIX_ACCEPTED, out);
             }
         }
     } else if (strcmp(r->method, "POST") == 0) {
@@ -87,6 +108,10 @@ int tl_api__route_shadow(tl_api_req *r)
             st = tl_registry_shadow_put(r->api->reg, thing, sname, u.stored, stored ? version : 0,
                                         &nv);
             if (st == TL_REG_OK) {
+                notify(r, thing, sname, TL_SHADOW_OP_UPDATE, TL_SHADOW_SUFFIX_ACCEPTED, u.accepted);
+                notify(r, thing, sname, TL_SHADOW_OP_UPDATE, TL_SHADOW_SUFFIX_DOCUMENTS,
+                       u.documents);
+                notify(r, thing, sname, TL_SHADOW_OP_UPDATE, TL_SHADOW_SUFFIX_DELTA, u.delta);
                 out = u.accepted;
                 u.accepted = NULL;
             } else if (st == TL_REG_VERSION_CONFLICT || st == TL_REG_ALREADY_EXISTS) {

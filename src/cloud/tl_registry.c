@@ -50,6 +50,10 @@ static const char schema_sql[] =
     "  version INTEGER NOT NULL,"
     "  updated INTEGER NOT NULL,"
     "  PRIMARY KEY (thing, name));"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  topic TEXT NOT NULL,"
+    "  payload BLOB NOT NULL);"
     "PRAGMA user_version = 1;";
 
 tl_registry_status tl_registry__fail(tl_registry *r, tl_registry_status st,

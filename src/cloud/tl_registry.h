@@ -275,4 +275,23 @@ tl_registry_status tl_registry_shadow_delete(tl_registry *r, const char *thing,
                                              const char *shadow_name,
                                              long long *deleted_version);
 
+/* --- outbox (tl_registry_outbox.c) -------------------------------------- */
+
+/*
+ * Messages that another process (the HTTP API) wants published on the broker:
+ * a shadow updated through REST must reach devices on .../update/delta just
+ * as one updated over MQTT does. Only the broker plugin publishes on the
+ * reserved shadow topics, so the API queues them here and the plugin drains
+ * the queue on every tick, in order.
+ */
+tl_registry_status tl_registry_outbox_add(tl_registry *r, const char *topic,
+                                          const char *payload);
+
+/* Hand up to max queued messages, oldest first, to fn and remove them. */
+typedef void (*tl_registry_outbox_fn)(void *arg, const char *topic, const void *payload,
+                                      size_t len);
+tl_registry_status tl_registry_outbox_drain(tl_registry *r, size_t max,
+                                            tl_registry_outbox_fn fn, void *arg,
+                                            size_t *count);
+
 #endif

@@ -58,8 +58,8 @@ api GET /things/nope; expect_code 404; expect_type ResourceNotFoundException
 cat > pol.json <<'JSON'
 {"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"},
- {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:us-east-1:123456789012:topic/things/${iot:Connection.Thing.ThingName}/*"},
- {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:us-east-1:123456789012:topicfilter/things/${iot:Connection.Thing.ThingName}/*"}]}
+ {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":["arn:aws:iot:us-east-1:123456789012:topic/things/${iot:Connection.Thing.ThingName}/*","arn:aws:iot:us-east-1:123456789012:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"]},
+ {"Effect":"Allow","Action":"iot:Subscribe","Resource":["arn:aws:iot:us-east-1:123456789012:topicfilter/things/${iot:Connection.Thing.ThingName}/*","arn:aws:iot:us-east-1:123456789012:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"]}]}
 JSON
 BODY=$(jq -n --rawfile d pol.json '{policyDocument: $d}' 2>/dev/null ||
        python3 -c 'import json,sys; print(json.dumps({"policyDocument": open("pol.json").read()}))')
@@ -151,6 +151,20 @@ api GET /things/tamper-1; expect_code 404 "tampered request had no effect"
 # --- a device with the certificate from CreateCertificateFromCsr ----------------
 tls() { echo -h 127.0.0.1 -p $MP --cafile $C/ca.pem --cert dev.pem --key dev.key; }
 run mosquitto_pub $(tls) -i dev-1 -t things/dev-1/hello -m hi; expect_rc 0 "device publishes"
+
+# A shadow change over REST reaches the device on MQTT, as on AWS IoT.
+mosquitto_sub $(tls) -i dev-1 -t '$aws/things/dev-1/shadow/update/delta' \
+    -t '$aws/things/dev-1/shadow/update/documents' -C 2 -W 10 -v > rest-delta.txt 2>&1 &
+RSUB=$!
+for _ in $(seq 50); do [ "$(grep -c "New client connected.*dev-1" "$C/mosquitto.log")" -ge 2 ] && break; sleep 0.1; done
+sleep 0.3
+SVC=iotdata api POST /things/dev-1/shadow '{"state":{"desired":{"fan":"high"}},"clientToken":"rest-1"}'
+expect_code 200 "REST shadow update"
+wait $RSUB
+run cat rest-delta.txt
+expect_out_has '$aws/things/dev-1/shadow/update/delta {"state":{"fan":"high"}'
+expect_out_has '"clientToken":"rest-1"'
+expect_out_has '$aws/things/dev-1/shadow/update/documents {"previous":'
 mosquitto_sub $(tls) -i dev-1 -t 'things/dev-1/#' -W 30 > live.txt 2>&1 &
 SUB=$!
 for _ in $(seq 50); do grep -q "New client connected.*dev-1" "$C/mosquitto.log" 2>/dev/null && break; sleep 0.1; done

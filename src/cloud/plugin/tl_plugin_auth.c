@@ -111,6 +111,13 @@ int tl_plugin__on_basic_auth(int event, void *event_data, void *userdata)
     return MOSQ_ERR_SUCCESS;
 }
 
+/* Publish what the HTTP API queued (shadow changes made over REST). */
+static void publish_queued(void *arg, const char *topic, const void *payload, size_t len)
+{
+    (void)arg;
+    mosquitto_broker_publish_copy(NULL, topic, (int)len, payload, 1, false, NULL);
+}
+
 int tl_plugin__on_tick(int event, void *event_data, void *userdata)
 {
     tl_plugin *p = userdata;
@@ -120,6 +127,10 @@ int tl_plugin__on_tick(int event, void *event_data, void *userdata)
     (void)event;
     (void)event_data;   /* Mosquitto 2.0.11 leaves its time fields at 0 */
 
+    size_t queued;
+
+    /* Every tick: REST shadow changes should reach devices quickly. */
+    (void)tl_registry_outbox_drain(p->reg, 64, publish_queued, NULL, &queued);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     now_ms = (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (now_ms - p->last_check_ms < TL_PLUGIN_CHECK_MS)
