@@ -6,8 +6,15 @@
 #include "../json/tl_json.h"
 
 static const tl_config_schema_entry schema[TL_CFG__COUNT] = {
+/* A device that never prints its schema can drop the descriptions
+ * (-DTL_CONFIG_DESCRIPTIONS=0): about 1 KB of flash. */
+#if TL_CONFIG_DESCRIPTIONS
+#define TL_CONFIG__DESC(d) d
+#else
+#define TL_CONFIG__DESC(d) ""
+#endif
 #define TL_CONFIG__ROW(id, name, type, def, min, max, desc) \
-    { name, TL_CFG_##type, def, min, max, desc },
+    { name, TL_CFG_##type, def, min, max, TL_CONFIG__DESC(desc) },
     TL_CONFIG_KEYS(TL_CONFIG__ROW)
 #undef TL_CONFIG__ROW
 };

@@ -27,6 +27,9 @@
 #ifndef TL_CONFIG_MAX_TOKENS
 #define TL_CONFIG_MAX_TOKENS 96   /* jsmn tokens per document (on the stack) */
 #endif
+#ifndef TL_CONFIG_DESCRIPTIONS
+#define TL_CONFIG_DESCRIPTIONS 1  /* keep the one-line description of each key */
+#endif
 #ifndef TL_CONFIG_MAX_DEPTH
 #define TL_CONFIG_MAX_DEPTH 4     /* object nesting in a document */
 #endif
