@@ -284,22 +284,31 @@ tl_mqtt_status tl_mqtt_parse_connect(const tl_mqtt_packet *pkt, const tl_mqtt_op
     return r.pos == r.len ? TL_MQTT_OK : TL_MQTT_ERR_LENGTH;
 }
 
+/* SUBSCRIBE and UNSUBSCRIBE start alike: the packet of that type, a non-zero
+ * packet id, and at least one filter after it. */
+static tl_mqtt_status begin_filters(const tl_mqtt_packet *pkt, tl_mqtt_type type, reader *r,
+                                    uint16_t *packet_id)
+{
+    tl_mqtt_status st = begin(pkt, type, r);
+    if (st != TL_MQTT_OK || (st = get_u16(r, packet_id)) != TL_MQTT_OK)
+        return st;
+    if (*packet_id == 0)
+        return TL_MQTT_ERR_PACKET_ID;
+    return r->pos == r->len ? TL_MQTT_ERR_NO_FILTERS : TL_MQTT_OK;
+}
+
 tl_mqtt_status tl_mqtt_parse_subscribe(const tl_mqtt_packet *pkt, const tl_mqtt_options *opt,
                                        tl_mqtt_subscribe *out)
 {
     reader r;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_SUBSCRIBE, &r);
-    if (st != TL_MQTT_OK)
-        return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
+    tl_mqtt_status st;
+    if (out == NULL) {   /* the packet's own errors first, as for the other parsers */
+        st = begin(pkt, TL_MQTT_SUBSCRIBE, &r);
+        return st != TL_MQTT_OK ? st : TL_MQTT_ERR_ARGUMENT;
+    }
     memset(out, 0, sizeof *out);
-    if ((st = get_u16(&r, &out->packet_id)) != TL_MQTT_OK)
+    if ((st = begin_filters(pkt, TL_MQTT_SUBSCRIBE, &r, &out->packet_id)) != TL_MQTT_OK)
         return st;
-    if (out->packet_id == 0)
-        return TL_MQTT_ERR_PACKET_ID;
-    if (r.pos == r.len)
-        return TL_MQTT_ERR_NO_FILTERS;
     while (r.pos < r.len) {
         tl_mqtt_filter *f;
         const uint8_t *p = NULL;
@@ -328,18 +337,14 @@ tl_mqtt_status tl_mqtt_parse_unsubscribe(const tl_mqtt_packet *pkt,
                                          tl_mqtt_unsubscribe *out)
 {
     reader r;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_UNSUBSCRIBE, &r);
-    if (st != TL_MQTT_OK)
-        return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
+    tl_mqtt_status st;
+    if (out == NULL) {   /* the packet's own errors first, as for the other parsers */
+        st = begin(pkt, TL_MQTT_UNSUBSCRIBE, &r);
+        return st != TL_MQTT_OK ? st : TL_MQTT_ERR_ARGUMENT;
+    }
     memset(out, 0, sizeof *out);
-    if ((st = get_u16(&r, &out->packet_id)) != TL_MQTT_OK)
+    if ((st = begin_filters(pkt, TL_MQTT_UNSUBSCRIBE, &r, &out->packet_id)) != TL_MQTT_OK)
         return st;
-    if (out->packet_id == 0)
-        return TL_MQTT_ERR_PACKET_ID;
-    if (r.pos == r.len)
-        return TL_MQTT_ERR_NO_FILTERS;
     while (r.pos < r.len) {
         tl_mqtt_str *f;
         const uint8_t *p = NULL;
