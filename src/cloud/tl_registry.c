@@ -147,6 +147,23 @@ char *tl_registry__strdup(const char *s)
     return d;
 }
 
+tl_registry_status tl_registry__page(tl_registry *r, const char *sql, const char *after,
+                                     int limit, const char *limit_name, char *next,
+                                     sqlite3_stmt **out)
+{
+    *out = NULL;
+    tl_registry__ok(r);
+    if (limit < 1 || limit > TL_REGISTRY_PAGE_MAX)
+        return tl_registry__fail(r, TL_REG_INVALID, "%s must be 1 to %d", limit_name,
+                                 TL_REGISTRY_PAGE_MAX);
+    if (!(*out = tl_registry__prepare(r, sql)))
+        return TL_REG_INTERNAL;
+    sqlite3_bind_text(*out, 1, after ? after : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(*out, 2, limit + 1);
+    next[0] = '\0';
+    return TL_REG_OK;
+}
+
 tl_registry_status tl_registry__collect(tl_registry *r, sqlite3_stmt *st, char ***v, size_t *n)
 {
     size_t cap = 0;

@@ -214,30 +214,20 @@ tl_registry_status tl_registry_cert_list(tl_registry *r, const char *after, int 
 {
     sqlite3_stmt *st;
     tl_registry_cert *v;
+    tl_registry_status s;
     size_t k = 0;
     int rc;
 
-    /* The caller may pass one buffer as both after and next. */
-    char from[TL_REGISTRY_ID_LEN + 1];
-    snprintf(from, sizeof from, "%s", after ? after : "");
     *items = NULL;
     *n = 0;
-    next[0] = '\0';
-    tl_registry__ok(r);
-    if (limit < 1 || limit > TL_REGISTRY_PAGE_MAX)
-        return tl_registry__fail(r, TL_REG_INVALID, "pageSize must be 1 to %d",
-                                 TL_REGISTRY_PAGE_MAX);
-    if (!(v = calloc((size_t)limit, sizeof *v)))
+    s = tl_registry__page(r, "SELECT id, status, created, updated FROM certificates"
+                             " WHERE id > ? ORDER BY id LIMIT ?", after, limit, "pageSize", next, &st);
+    if (s != TL_REG_OK)
+        return s;
+    if (!(v = calloc((size_t)limit, sizeof *v))) {
+        sqlite3_finalize(st);
         return tl_registry__fail(r, TL_REG_INTERNAL, "out of memory");
-    /* One row more than asked says whether there is a next page. */
-    st = tl_registry__prepare(r, "SELECT id, status, created, updated FROM certificates"
-                                 " WHERE id > ? ORDER BY id LIMIT ?");
-    if (!st) {
-        free(v);
-        return TL_REG_INTERNAL;
     }
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, limit + 1);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (k == (size_t)limit) {
             strcpy(next, v[k - 1].id);

@@ -47,6 +47,17 @@ long long tl_registry__now(void);
 char *tl_registry__strdup(const char *s);
 
 /* Step stmt to the end, collecting column 0 of each row as strings. */
+/*
+ * The start of a paged list: check limit (1..TL_REGISTRY_PAGE_MAX; the error
+ * names limit_name), prepare sql ("... WHERE key > ? ORDER BY key LIMIT ?")
+ * with after (NULL: from the start) and limit + 1 rows, the extra row saying
+ * whether there is a next page; then clear next. after and next may be the
+ * same buffer: after is bound (copied) before next is cleared.
+ */
+tl_registry_status tl_registry__page(tl_registry *r, const char *sql, const char *after,
+                                     int limit, const char *limit_name, char *next,
+                                     sqlite3_stmt **out);
+
 tl_registry_status tl_registry__collect(tl_registry *r, sqlite3_stmt *st,
                                         char ***v, size_t *n);
 

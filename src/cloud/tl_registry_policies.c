@@ -132,21 +132,12 @@ tl_registry_status tl_registry_policy_list(tl_registry *r, const char *after, in
     sqlite3_stmt *st;
     tl_registry_status s;
 
-    /* The caller may pass one buffer as both after and next. */
-    char from[TL_REGISTRY_NAME_MAX + 1];
-    snprintf(from, sizeof from, "%s", after ? after : "");
     *names = NULL;
     *n = 0;
-    next[0] = '\0';
-    tl_registry__ok(r);
-    if (limit < 1 || limit > TL_REGISTRY_PAGE_MAX)
-        return tl_registry__fail(r, TL_REG_INVALID, "pageSize must be 1 to %d",
-                                 TL_REGISTRY_PAGE_MAX);
-    st = tl_registry__prepare(r, "SELECT name FROM policies WHERE name > ? ORDER BY name LIMIT ?");
-    if (!st)
-        return TL_REG_INTERNAL;
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, limit + 1);
+    s = tl_registry__page(r, "SELECT name FROM policies WHERE name > ? ORDER BY name LIMIT ?",
+                          after, limit, "pageSize", next, &st);
+    if (s != TL_REG_OK)
+        return s;
     s = tl_registry__collect(r, st, names, n);
     sqlite3_finalize(st);
     if (s == TL_REG_OK && *n > (size_t)limit) {

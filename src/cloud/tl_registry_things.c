@@ -264,29 +264,21 @@ tl_registry_status tl_registry_thing_list(tl_registry *r, const char *after, int
 {
     sqlite3_stmt *st;
     tl_registry_thing *v;
+    tl_registry_status s;
     size_t k = 0;
     int rc;
 
-    /* The caller may pass one buffer as both after and next. */
-    char from[TL_REGISTRY_NAME_MAX + 1];
-    snprintf(from, sizeof from, "%s", after ? after : "");
     *items = NULL;
     *n = 0;
-    next[0] = '\0';
-    tl_registry__ok(r);
-    if (limit < 1 || limit > TL_REGISTRY_PAGE_MAX)
-        return tl_registry__fail(r, TL_REG_INVALID, "maxResults must be 1 to %d",
-                                 TL_REGISTRY_PAGE_MAX);
-    if (!(v = calloc((size_t)limit, sizeof *v)))
+    s = tl_registry__page(r, "SELECT name, attributes, version, created FROM things"
+                             " WHERE name > ? ORDER BY name LIMIT ?", after, limit, "maxResults",
+                          next, &st);
+    if (s != TL_REG_OK)
+        return s;
+    if (!(v = calloc((size_t)limit, sizeof *v))) {
+        sqlite3_finalize(st);
         return tl_registry__fail(r, TL_REG_INTERNAL, "out of memory");
-    st = tl_registry__prepare(r, "SELECT name, attributes, version, created FROM things"
-                                 " WHERE name > ? ORDER BY name LIMIT ?");
-    if (!st) {
-        free(v);
-        return TL_REG_INTERNAL;
     }
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, limit + 1);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (k == (size_t)limit) {
             strcpy(next, v[k - 1].name);
