@@ -99,6 +99,7 @@ static void print_info(const tl_cli *cli, const char *dir, pid_t pid,
     printf("export AWS_ACCESS_KEY_ID=%s\n", id);
     printf("export AWS_SECRET_ACCESS_KEY=%s\n", secret);
     printf("export AWS_REGION=us-east-1\n");
+    printf("export AWS_ENDPOINT_URL=https://127.0.0.1:%u\n", s->api_port);
     printf("export AWS_CA_BUNDLE=%s\n", ca);
 }
 
