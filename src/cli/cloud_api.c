@@ -95,8 +95,16 @@ static int cmd_api(tl_cli *cli, const char *prog, int argc, char **argv)
         r = tl_cli_fail("%s", err);
         goto out;
     }
+    /* AWS answers DescribeEndpoint with a host name and the device uses
+     * port 8883; the local broker often listens elsewhere, so then the
+     * address carries the port ("localhost:18883"), which mqtt.server takes. */
+    char endpoint[sizeof s.endpoint + 8];
+    if (s.mqtt_port == 8883)
+        snprintf(endpoint, sizeof endpoint, "%s", s.endpoint);
+    else
+        snprintf(endpoint, sizeof endpoint, "%s:%u", s.endpoint, s.mqtt_port);
     tl_api_config cfg = { (unsigned)port, db, ca_key, ca_cert, key, cert, 0, id, secret,
-                          API_REGION, API_ACCOUNT, s.endpoint, 365 };
+                          API_REGION, API_ACCOUNT, endpoint, 365 };
     if (!tl_api_tls_supported()) {
         /* Never block development on a libmicrohttpd without TLS, but say so
          * loudly: plain HTTP stays on the loopback interface only. */

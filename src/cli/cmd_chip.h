@@ -31,6 +31,10 @@ typedef struct {
 /* Open and detect the chip for a parsed command; prints the error and
  * returns TL_CLI_EXIT_FAIL on failure, 0 when open. */
 int chip_open(tl_cli *cli, const tl_cli_args *a, chip_session *s);
+/* Open uri (no config lookup), with a trace file when trace is not NULL, and
+ * detect the chip; 0, or -1 with err (nothing left open). */
+int chip_open_uri(chip_session *s, const char *uri, const char *trace, char *err,
+                  size_t errcap);
 void chip_close(chip_session *s);
 
 /* Print a driver error as one line ("chip refused: execution error (0x0F):

@@ -13,14 +13,40 @@ static void trace_line(void *arg, char op, const uint8_t *data, size_t len, int 
     fputs(line, (FILE *)arg);
 }
 
+int chip_open_uri(chip_session *s, const char *uri, const char *trace, char *err,
+                  size_t errcap)
+{
+    tl_atca_status st;
+    memset(s, 0, sizeof *s);
+    if (tl_hal_open(&s->hal, uri, err, errcap) != 0)
+        return -1;
+    if (trace) {
+        s->trace_file = fopen(trace, "w");
+        if (!s->trace_file) {
+            snprintf(err, errcap, "cannot write %s: %s", trace, strerror(errno));
+            tl_hal_close(&s->hal);
+            return -1;
+        }
+        tl_bus_trace_init(&s->trace, s->hal.bus, trace_line, s->trace_file);
+        tl_atca_init(&s->dev, &s->trace.vtable);
+    } else {
+        tl_atca_init(&s->dev, s->hal.bus);
+    }
+    st = tl_atca_detect(&s->dev, NULL);
+    if (st != TL_ATCA_OK) {
+        snprintf(err, errcap, "no ATECC508A/608A at %s (%s)", s->hal.desc,
+                 tl_atca_status_text(st));
+        chip_close(s);
+        return -1;
+    }
+    return 0;
+}
+
 int chip_open(tl_cli *cli, const tl_cli_args *a, chip_session *s)
 {
     const char *uri = tl_cli_opt_value(a, "chip");
-    const char *trace = tl_cli_opt_value(a, "trace");
-    char err[256];
+    char err[512];
     tl_config cfg;
-    tl_atca_status st;
-    memset(s, 0, sizeof *s);
     if (!uri) {
         /* chip.uri from the config (file or --set); its default "auto" then
          * looks at $TRUSTLINK_CHIP. */
@@ -31,25 +57,8 @@ int chip_open(tl_cli *cli, const tl_cli_args *a, chip_session *s)
         if (strcmp(uri, "auto") == 0 && getenv("TRUSTLINK_CHIP") && getenv("TRUSTLINK_CHIP")[0])
             uri = getenv("TRUSTLINK_CHIP");
     }
-    if (tl_hal_open(&s->hal, uri, err, sizeof err) != 0)
+    if (chip_open_uri(s, uri, tl_cli_opt_value(a, "trace"), err, sizeof err) != 0)
         return tl_cli_fail("%s", err);
-    if (trace) {
-        s->trace_file = fopen(trace, "w");
-        if (!s->trace_file) {
-            tl_hal_close(&s->hal);
-            return tl_cli_fail("cannot write %s: %s", trace, strerror(errno));
-        }
-        tl_bus_trace_init(&s->trace, s->hal.bus, trace_line, s->trace_file);
-        tl_atca_init(&s->dev, &s->trace.vtable);
-    } else {
-        tl_atca_init(&s->dev, s->hal.bus);
-    }
-    st = tl_atca_detect(&s->dev, NULL);
-    if (st != TL_ATCA_OK) {
-        char ctx[200];
-        snprintf(ctx, sizeof ctx, "no ATECC508A/608A at %s", s->hal.desc);
-        return chip_fail(s, st, ctx);
-    }
     return 0;
 }
 
