@@ -282,7 +282,8 @@ tl_registry_status tl_registry_shadow_delete(tl_registry *r, const char *thing,
  * a shadow updated through REST must reach devices on .../update/delta just
  * as one updated over MQTT does. Only the broker plugin publishes on the
  * reserved shadow topics, so the API queues them here and the plugin drains
- * the queue on every tick, in order.
+ * the queue, in order, on the next tick after the API's commit (see
+ * tl_registry_data_version).
  */
 tl_registry_status tl_registry_outbox_add(tl_registry *r, const char *topic,
                                           const char *payload);
@@ -293,5 +294,14 @@ typedef void (*tl_registry_outbox_fn)(void *arg, const char *topic, const void *
 tl_registry_status tl_registry_outbox_drain(tl_registry *r, size_t max,
                                             tl_registry_outbox_fn fn, void *arg,
                                             size_t *count);
+
+/*
+ * A number that differs from the one the previous call on r returned iff
+ * another connection (the API, a second plugin, an admin tool) committed to
+ * the database in between; r's own commits leave it unchanged (SQLite's
+ * PRAGMA data_version, which reads shared memory, not the file). The plugin
+ * polls it on every tick and re-reads the registry only when it moved.
+ */
+tl_registry_status tl_registry_data_version(tl_registry *r, long long *version);
 
 #endif

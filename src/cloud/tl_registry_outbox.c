@@ -1,4 +1,5 @@
-/* tl_registry: the outbox of messages for the broker plugin to publish. */
+/* tl_registry: the outbox of messages for the broker plugin to publish, and
+ * the data version that tells it whether anything changed at all. */
 #include <string.h>
 
 #include "tl_registry_internal.h"
@@ -63,4 +64,19 @@ tl_registry_status tl_registry_outbox_drain(tl_registry *r, size_t max,
     sqlite3_finalize(del);
     *count = n;
     return tl_registry__commit(r);
+}
+
+tl_registry_status tl_registry_data_version(tl_registry *r, long long *version)
+{
+    sqlite3_stmt *st;
+    int rc;
+    tl_registry__ok(r);
+    st = tl_registry__prepare(r, "PRAGMA data_version");
+    if (!st)
+        return TL_REG_INTERNAL;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? TL_REG_OK : tl_registry__db_fail(r, "read the data version");
 }

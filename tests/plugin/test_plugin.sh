@@ -176,8 +176,20 @@ wait ${BG[-1]}
 run cat shadow4.txt; expect_out_has '"code":409'; expect_out_has '"message":"Version conflict"'
 run $REG shadow-get dev1; expect_rc 0; expect_out_has '"desired":{"led":"on"}'
 
-# 10. Revocation: a connected device is disconnected within a second.
+# 10. Sessions are re-read only after another process changed the registry:
+#     an idle broker with connected devices runs no per-session queries.
 bg_sub live.txt dev2 -i dev2 -t 'things/dev2/#' -v -W 30
+rechecks() { grep -c "sessions re-checked" broker.log; }
+n0=$(rechecks); sleep 1; n1=$(rechecks)
+[ "$n0" = "$n1" ] && _ok || _bad "sessions re-checked $((n1 - n0)) times with no change"
+$REG thing-add unrelated
+for _ in $(seq 20); do [ "$(rechecks)" != "$n1" ] && break; sleep 0.05; done
+[ "$(rechecks)" != "$n1" ] && _ok || _bad "a registry change did not re-check sessions"
+grep -q "disconnecting dev2" broker.log && _bad "dev2 kicked by an unrelated change" || _ok
+
+# 11. Revocation: a connected device is disconnected within a second
+#     (after a pause, so that the re-check above does not delay this one).
+sleep 0.3
 t0=$(date +%s%3N)
 $REG cert-status $ID2 REVOKED
 for _ in $(seq 40); do

@@ -6,7 +6,8 @@
  *   tl_plugin_session.c  one session per connected client; compiled policies
  *                        shared between sessions
  *   tl_plugin_auth.c     BASIC_AUTH: certificate id -> registry -> policies ->
- *                        iot:Connect; TICK: kick revoked certificates
+ *                        iot:Connect; TICK: when the registry changed, publish
+ *                        what the API queued and kick revoked certificates
  *   tl_plugin_acl.c      ACL_CHECK: iot:Publish/Subscribe/Receive, AWS topic
  *                        limits, reserved topics
  *   tl_plugin_shadow.c   MESSAGE: the Device Shadow service on $aws/things/...
@@ -33,7 +34,11 @@
 #include "../tl_registry.h"
 
 #define TL_PLUGIN_BUCKETS 1024
-#define TL_PLUGIN_CHECK_MS 250   /* revocation / policy refresh period */
+/* Sessions are re-checked against the registry on the first tick after
+ * another process committed to it, but at most once per TL_PLUGIN_CHECK_MS
+ * while commits keep coming (each pass costs a few queries per session). */
+#define TL_PLUGIN_CHECK_MS 250
+#define TL_PLUGIN_OUTBOX_BATCH 64   /* outbox messages published per tick */
 
 /* A compiled policy, shared by every session that has it attached. */
 typedef struct tl_plugin_policy {
@@ -65,6 +70,10 @@ typedef struct {
     size_t nsessions;
     tl_plugin_policy *policies;
     long last_check_ms;
+    long long data_version;   /* the registry's, as of the last tick */
+    int have_version;
+    int stale;                /* sessions need a re-check */
+    int outbox_more;          /* the last drain may have left messages */
 } tl_plugin;
 
 /* Sessions (tl_plugin_session.c). */
