@@ -1,0 +1,318 @@
+/* The shadow client's requests, subscriptions and pending-request table. */
+#include <string.h>
+
+#include "../json/tl_json.h"
+#include "tl_shadow_internal.h"
+
+#define DEFAULT_TIMEOUT_MS 10000u
+
+/* Topic kinds the client subscribes to, one SUBSCRIBE of eight filters. */
+static const struct {
+    uint8_t action, kind;
+} sub_topics[8] = {
+    { TL_SHADOW_GET, TL_SHADOW_TOPIC_ACCEPTED },    { TL_SHADOW_GET, TL_SHADOW_TOPIC_REJECTED },
+    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_REJECTED },
+    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DELTA },    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DOCUMENTS },
+    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_REJECTED },
+};
+
+void tl_shadow__fail(tl_shadow_client *c, tl_shadow_status st, const char *what)
+{
+    c->last_error = st;
+    if (c->cb.on_error)
+        c->cb.on_error(c->cb.user, st, what);
+}
+
+static int prefix_ok(const char *p, size_t len)
+{
+    size_t i;
+    if (len == 0 || len > TL_SHADOW_PREFIX_MAX)
+        return 0;
+    for (i = 0; i < len; i++) {
+        char ch = p[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == ':' || ch == '_' || ch == '-' || ch == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg,
+                                const tl_shadow_io *io, const tl_shadow_callbacks *cb,
+                                char *tx, size_t tx_cap)
+{
+    const char *prefix;
+    if (!c || !cfg || !io || !io->publish || !io->subscribe || !io->now_ms || !tx ||
+        tx_cap < TL_SHADOW_TX_MIN || cfg->qos > 1 || !cfg->thing)
+        return TL_SHADOW_ERR_ARGUMENT;
+    prefix = cfg->token_prefix ? cfg->token_prefix : "tl";
+    if (!tl_shadow_thing_name_valid(cfg->thing, strlen(cfg->thing)) ||
+        (cfg->shadow && cfg->shadow[0] && !tl_shadow_name_valid(cfg->shadow, strlen(cfg->shadow))) ||
+        !prefix_ok(prefix, strlen(prefix)))
+        return TL_SHADOW_ERR_ARGUMENT;
+    memset(c, 0, sizeof *c);
+    memcpy(c->thing, cfg->thing, strlen(cfg->thing) + 1);
+    if (cfg->shadow)
+        memcpy(c->shadow, cfg->shadow, strlen(cfg->shadow) + 1);
+    memcpy(c->prefix, prefix, strlen(prefix) + 1);
+    c->counter = cfg->token_counter;
+    c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->qos = cfg->qos;
+    c->io = *io;
+    if (cb)
+        c->cb = *cb;
+    c->tx = tx;
+    c->tx_cap = tx_cap;
+    return TL_SHADOW_OK;
+}
+
+tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c)
+{
+    tl_mqtt_filter f[8];
+    size_t i, o = 0;
+    int rc;
+    if (!c)
+        return TL_SHADOW_ERR_ARGUMENT;
+    c->subscribed = 0;
+    c->sub_waiting = 0;
+    /* The filters live in tx until the SUBSCRIBE is encoded. */
+    for (i = 0; i < 8; i++) {
+        long n = tl_shadow_build_topic(c->thing, c->shadow, (tl_shadow_action)sub_topics[i].action,
+                                       (tl_shadow_topic_kind)sub_topics[i].kind, c->tx + o,
+                                       c->tx_cap - o);
+        if (n < 0)
+            return TL_SHADOW_ERR_ARGUMENT;   /* names were checked: cannot happen */
+        f[i].filter.ptr = c->tx + o;
+        f[i].filter.len = (size_t)n;
+        f[i].qos = 1;
+        o += (size_t)n + 1;
+    }
+    rc = c->io.subscribe(c->io.ctx, f, 8, &c->sub_id);
+    if (rc != 0) {
+        c->mqtt_error = rc;
+        tl_shadow__fail(c, TL_SHADOW_ERR_MQTT, "subscribe");
+        return TL_SHADOW_ERR_MQTT;
+    }
+    c->sub_waiting = 1;
+    return TL_SHADOW_OK;
+}
+
+static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, int resync,
+                                const char *pre, const char *body, size_t body_len,
+                                const char *post, uint32_t version, char *token_out);
+
+int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8_t *codes,
+                            size_t count)
+{
+    size_t i;
+    if (!c || !c->sub_waiting || packet_id != c->sub_id)
+        return 0;
+    c->sub_waiting = 0;
+    for (i = 0; i < count; i++)
+        if (!codes || codes[i] == TL_MQTT_SUBACK_FAILURE)
+            break;
+    if (count != 8 || i < count) {
+        tl_shadow__fail(c, TL_SHADOW_ERR_SUBSCRIBE, "subscribe");
+        return 1;
+    }
+    c->subscribed = 1;
+    c->last_error = TL_SHADOW_OK;
+    (void)request(c, TL_SHADOW_GET, 1, NULL, NULL, 0, NULL, 0, NULL);
+    return 1;
+}
+
+/* Decimal digits of v at out (room for 10); returns the count. */
+static size_t put_u32(char *out, uint32_t v)
+{
+    char tmp[10];
+    size_t n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Append s[0..n) to tx at *o; 0 if it does not fit (room kept for a NUL). */
+static int append(tl_shadow_client *c, size_t *o, const char *s, size_t n)
+{
+    if (n >= c->tx_cap - *o)
+        return 0;
+    memcpy(c->tx + *o, s, n);
+    *o += n;
+    return 1;
+}
+
+static int append_str(tl_shadow_client *c, size_t *o, const char *s)
+{
+    return s ? append(c, o, s, strlen(s)) : 1;
+}
+
+/*
+ * Build and publish {["state":pre body post,]"clientToken":"..."[,"version":N]}
+ * and register it as pending.
+ */
+static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, int resync,
+                                const char *pre, const char *body, size_t body_len,
+                                const char *post, uint32_t version, char *token_out)
+{
+    tl_shadow__pending *p = NULL;
+    char num[10];
+    size_t i, o = 0, tlen;
+    long topic_len;
+    int rc;
+    for (i = 0; i < TL_SHADOW_MAX_PENDING && !p; i++)
+        if (!c->pending[i].token[0])
+            p = &c->pending[i];
+    if (!p) {
+        c->last_error = TL_SHADOW_ERR_BUSY;
+        return TL_SHADOW_ERR_BUSY;
+    }
+    /* The token: "<prefix>-<counter>", at most 48 + 1 + 10 bytes. */
+    tlen = strlen(c->prefix);
+    memcpy(p->token, c->prefix, tlen);
+    p->token[tlen++] = '-';
+    tlen += put_u32(p->token + tlen, c->counter++);
+    p->token[tlen] = '\0';
+    if (!append_str(c, &o, "{") ||
+        (body && (!append_str(c, &o, "\"state\":") || !append_str(c, &o, pre) ||
+                  !append(c, &o, body, body_len) || !append_str(c, &o, post) ||
+                  !append_str(c, &o, ","))) ||
+        !append_str(c, &o, "\"clientToken\":\"") || !append(c, &o, p->token, tlen) ||
+        !append_str(c, &o, "\"") ||
+        (version && (!append_str(c, &o, ",\"version\":") ||
+                     !append(c, &o, num, put_u32(num, version)))) ||
+        !append_str(c, &o, "}")) {
+        p->token[0] = '\0';
+        c->last_error = TL_SHADOW_ERR_TOO_BIG;
+        return TL_SHADOW_ERR_TOO_BIG;
+    }
+    topic_len = tl_shadow_build_topic(c->thing, c->shadow, action, TL_SHADOW_TOPIC_REQUEST,
+                                      c->topic, sizeof c->topic);
+    p->action = (uint8_t)action;
+    p->resync = (uint8_t)resync;
+    p->deadline_ms = c->io.now_ms(c->io.ctx) + c->timeout_ms;
+    rc = c->io.publish(c->io.ctx, c->topic, (size_t)topic_len, (const uint8_t *)c->tx, o, c->qos);
+    if (rc != 0) {
+        p->token[0] = '\0';
+        c->mqtt_error = rc;
+        c->last_error = TL_SHADOW_ERR_MQTT;
+        return TL_SHADOW_ERR_MQTT;
+    }
+    if (token_out)
+        memcpy(token_out, p->token, tlen + 1);
+    return TL_SHADOW_OK;
+}
+
+tl_shadow_status tl_shadow_get(tl_shadow_client *c, char *token_out)
+{
+    if (!c)
+        return TL_SHADOW_ERR_ARGUMENT;
+    return request(c, TL_SHADOW_GET, 0, NULL, NULL, 0, NULL, 0, token_out);
+}
+
+tl_shadow_status tl_shadow_delete(tl_shadow_client *c, char *token_out)
+{
+    if (!c)
+        return TL_SHADOW_ERR_ARGUMENT;
+    return request(c, TL_SHADOW_DELETE, 0, NULL, NULL, 0, NULL, 0, token_out);
+}
+
+/* A state fragment must be one strict JSON object within the limits. */
+static tl_shadow_status check_object(tl_shadow_client *c, const char *js, size_t len,
+                                     unsigned depth)
+{
+    size_t i = 0;
+    if (len > TL_SHADOW_STATE_MAX) {
+        c->last_error = TL_SHADOW_ERR_TOO_BIG;
+        return TL_SHADOW_ERR_TOO_BIG;
+    }
+    while (i < len && (js[i] == ' ' || js[i] == '\t' || js[i] == '\n' || js[i] == '\r'))
+        i++;
+    if (i == len || js[i] != '{' || tl_json_check(js, len, depth, NULL) != TL_JSON_OK) {
+        c->last_error = TL_SHADOW_ERR_JSON;
+        return TL_SHADOW_ERR_JSON;
+    }
+    return TL_SHADOW_OK;
+}
+
+tl_shadow_status tl_shadow_update(tl_shadow_client *c, const char *state, size_t len,
+                                  uint32_t version, char *token_out)
+{
+    tl_shadow_status st;
+    if (!c || !state)
+        return TL_SHADOW_ERR_ARGUMENT;
+    /* state, desired/reported, then AWS's six levels. */
+    if ((st = check_object(c, state, len, 8)) != TL_SHADOW_OK)
+        return st;
+    return request(c, TL_SHADOW_UPDATE, 0, NULL, state, len, NULL, version, token_out);
+}
+
+tl_shadow_status tl_shadow_report(tl_shadow_client *c, const char *reported, size_t len,
+                                  char *token_out)
+{
+    tl_shadow_status st;
+    if (!c || !reported)
+        return TL_SHADOW_ERR_ARGUMENT;
+    if ((st = check_object(c, reported, len, 7)) != TL_SHADOW_OK)
+        return st;
+    return request(c, TL_SHADOW_UPDATE, 0, "{\"reported\":", reported, len, "}", 0, token_out);
+}
+
+void tl_shadow__finish(tl_shadow_client *c, size_t i, tl_shadow_response *r)
+{
+    /* Free the slot first: the callback may send the next request. */
+    char token[TL_SHADOW_TOKEN_MAX + 1];
+    memcpy(token, c->pending[i].token, sizeof token);
+    r->action = (tl_shadow_action)c->pending[i].action;
+    r->resync = c->pending[i].resync;
+    r->client_token = token;
+    if (!r->message)
+        r->message = "";
+    c->pending[i].token[0] = '\0';
+    if (c->cb.on_response)
+        c->cb.on_response(c->cb.user, r);
+}
+
+void tl_shadow_poll(tl_shadow_client *c)
+{
+    uint32_t now;
+    size_t i;
+    if (!c)
+        return;
+    now = c->io.now_ms(c->io.ctx);
+    for (i = 0; i < TL_SHADOW_MAX_PENDING; i++) {
+        if (c->pending[i].token[0] && (int32_t)(now - c->pending[i].deadline_ms) >= 0) {
+            tl_shadow_response r;
+            memset(&r, 0, sizeof r);
+            r.status = TL_SHADOW_ERR_TIMEOUT;
+            c->last_error = TL_SHADOW_ERR_TIMEOUT;
+            tl_shadow__finish(c, i, &r);
+        }
+    }
+}
+
+uint32_t tl_shadow_version(const tl_shadow_client *c)
+{
+    return c ? c->version : 0;
+}
+
+size_t tl_shadow_pending(const tl_shadow_client *c)
+{
+    size_t i, n = 0;
+    for (i = 0; c && i < TL_SHADOW_MAX_PENDING; i++)
+        n += c->pending[i].token[0] != '\0';
+    return n;
+}
+
+tl_shadow_status tl_shadow_last_error(const tl_shadow_client *c)
+{
+    return c ? c->last_error : TL_SHADOW_ERR_ARGUMENT;
+}
+
+int tl_shadow_mqtt_error(const tl_shadow_client *c)
+{
+    return c ? c->mqtt_error : 0;
+}
