@@ -20,7 +20,7 @@
  * accepted/rejected is matched by that token, and messages with any other
  * token (or none) are ignored, as they answer somebody else. Each request
  * ends exactly once in on_response: accepted, rejected (AWS's code and
- * message), or timed out.
+ * message), timed out, or answered with a malformed document.
  *
  * After every (re)connect the client subscribes to its eight topics and, once
  * the SUBACK arrives, sends a GET, as AWS recommends: the reply brings the
@@ -178,7 +178,8 @@ typedef struct {
 /* How one request ended. */
 typedef struct {
     tl_shadow_action action;
-    tl_shadow_status status;   /* OK (accepted), ERR_REJECTED or ERR_TIMEOUT */
+    tl_shadow_status status;   /* OK (accepted), ERR_REJECTED, ERR_TIMEOUT, or
+                                  ERR_JSON (the matched response was malformed) */
     const char *client_token;  /* the request's clientToken, NUL-terminated */
     int resync;                /* the GET the client sent after (re)connecting */
     int code;                  /* rejected: AWS's code (400, 404, 409, ...) */

@@ -133,6 +133,18 @@ static void rejected_text(msg *m, int i)
     c->message[cut] = '\0';
 }
 
+/* Our request's answer is broken: say so, and end the request with it
+ * rather than leave it to time out. */
+static int malformed(msg *m, int slot, tl_shadow_response *r)
+{
+    refuse(m, TL_SHADOW_ERR_JSON);
+    r->status = TL_SHADOW_ERR_JSON;
+    r->state.ptr = NULL;
+    r->state.len = 0;
+    tl_shadow__finish(m->c, (size_t)slot, r);
+    return 1;
+}
+
 static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
 {
     tl_shadow_client *c = m->c;
@@ -144,7 +156,7 @@ static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
     memset(&r, 0, sizeof r);
     r.document = span_of(m, 0);
     if (version_of(m, 0, &v) < 0)
-        return refuse(m, TL_SHADOW_ERR_JSON);
+        return malformed(m, slot, &r);
     r.version = v;
     if (k == TL_SHADOW_TOPIC_REJECTED) {
         uint32_t code = 0;
@@ -162,11 +174,11 @@ static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
     r.status = TL_SHADOW_OK;
     if ((i = member(m, 0, "state")) >= 0) {
         if (c->tok[i].type != JSMN_OBJECT)
-            return refuse(m, TL_SHADOW_ERR_JSON);
+            return malformed(m, slot, &r);
         r.state = span_of(m, i);
         if (a == TL_SHADOW_GET && (dtok = member(m, i, "delta")) >= 0 &&
             c->tok[dtok].type != JSMN_OBJECT)
-            return refuse(m, TL_SHADOW_ERR_JSON);
+            return malformed(m, slot, &r);
     }
     c->version = a == TL_SHADOW_DELETE ? 0 : v;
     tl_shadow__finish(c, (size_t)slot, &r);
