@@ -13,8 +13,11 @@ static const tl_cli_cmd top[] = {
     { "chip", "talk to the ATECC508A/608A secure element (or its emulator)", NULL, tl_cli_chip_cmds },
     { "cloud", "run the local AWS-IoT-compatible cloud", NULL, tl_cli_cloud_cmds },
     { "mqtt", "publish and subscribe through the device stack", NULL, tl_cli_mqtt_cmds },
+    { "shadow", "get, update, delete and watch the device's shadow over MQTT", NULL,
+      tl_cli_shadow_cmds },
     { "aws-iot-setup", "provision: find the chip, key, certificate, thing, policy, config",
       tl_cli_cmd_aws_iot_setup, NULL },
+    { "agent", "run the device: shadow sync, telemetry, reconnects", tl_cli_cmd_agent, NULL },
     { NULL, NULL, NULL, NULL }
 };
 

@@ -118,11 +118,14 @@ extern const tl_cli_cmd tl_cli_config_cmds[];
 extern const tl_cli_cmd tl_cli_chip_cmds[];
 extern const tl_cli_cmd tl_cli_cloud_cmds[];
 extern const tl_cli_cmd tl_cli_mqtt_cmds[];   /* cmd_mqtt.c */
+extern const tl_cli_cmd tl_cli_shadow_cmds[]; /* cmd_shadow.c */
 
 /* trustlink chip emulate (src/cli/cmd_chip_emulate.c); the chip command
  * table refers to it. */
 int tl_cli_cmd_chip_emulate(tl_cli *cli, const char *prog, int argc, char **argv);
 /* trustlink aws-iot-setup (src/cli/cmd_setup.c). */
 int tl_cli_cmd_aws_iot_setup(tl_cli *cli, const char *prog, int argc, char **argv);
+/* trustlink agent (src/cli/cmd_agent.c). */
+int tl_cli_cmd_agent(tl_cli *cli, const char *prog, int argc, char **argv);
 
 #endif

@@ -48,6 +48,8 @@
     X(AWS_REGION, "aws.region", STR, "us-east-1", 0, 32, \
       "AWS region of the IoT endpoint") \
     X(SHADOW_NAME, "shadow.name", STR, "", 0, 64, \
-      "Named shadow to use (empty: the classic shadow)")
+      "Named shadow to use (empty: the classic shadow)") \
+    X(AGENT_INTERVAL, "agent.interval", INT, "10", 1, 86400, \
+      "Seconds between the agent's telemetry messages (desired \"interval\" changes it)")
 
 #endif
