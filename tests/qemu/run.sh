@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run one cross-built test program on a Cortex-M3 under QEMU (MPS2 AN385,
+# semihosting), bounded by a timeout.
+#   run.sh ELF              a test program: exit 0 and its summary line
+#                           "N passed, 0 failed, 0 skipped" required
+#   run.sh ELF --fault      must die in the fault handler (status 3, FAULT line)
+#   run.sh ELF --exclude T  leave test function T out (too slow for an
+#                           emulated CPU; the run reports it as excluded)
+set -uo pipefail
+elf=${1:?usage: run.sh ELF [--fault] [--exclude TEST]...}
+shift
+mode= append=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --fault) mode=--fault ;;
+    --exclude) append="$append -${2:?--exclude needs a test name}"; shift ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -f "$elf" ] || { echo "qemu: $elf not built (qemu_build failed?)" >&2; exit 1; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+timeout "${TL_QEMU_TIMEOUT:-40}" qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
+  -semihosting-config enable=on,target=native -kernel "$elf" -append "${append# }" > "$log" 2>&1
+rc=$?
+cat "$log"
+if [ $rc = 124 ]; then
+  echo "qemu: $(basename "$elf") timed out after ${TL_QEMU_TIMEOUT:-40} s" >&2; exit 1
+fi
+if [ "$mode" = --fault ]; then
+  if [ $rc = 3 ] && grep -q '^FAULT usage' "$log"; then
+    echo "qemu: unaligned access trapped as expected"; exit 0
+  fi
+  echo "qemu: expected a usage fault (status 3), got status $rc" >&2; exit 1
+fi
+if [ $rc != 0 ]; then
+  echo "qemu: $(basename "$elf") exited with status $rc" >&2; exit 1
+fi
+# A program that ran no test must not pass.
+if ! grep -Eq '^\[==========\] .*: [1-9][0-9]* passed, 0 failed, 0 skipped' "$log"; then
+  echo "qemu: $(basename "$elf") printed no passing summary" >&2; exit 1
+fi
