@@ -274,6 +274,7 @@ void tl_shadow__finish(tl_shadow_client *c, size_t i, tl_shadow_response *r)
     c->pending[i].token[0] = '\0';
     if (c->cb.on_response)
         c->cb.on_response(c->cb.user, r);
+    r->client_token = NULL;   /* token dies here (gcc -Wdangling-pointer) */
 }
 
 void tl_shadow_poll(tl_shadow_client *c)

@@ -26,6 +26,9 @@ struct CMUnitTest {
 
 #define cmocka_unit_test(f) { #f, f, NULL, NULL, NULL }
 #define cmocka_unit_test_setup_teardown(f, s, t) { #f, f, s, t, NULL }
+#define cmocka_unit_test_setup(f, s) { #f, f, s, NULL, NULL }
+#define cmocka_unit_test_teardown(f, t) { #f, f, NULL, t, NULL }
+#define cmocka_unit_test_prestate(f, p) { #f, f, NULL, NULL, p }
 
 /* One failure context for the whole (single-threaded) test program. */
 extern jmp_buf tl_mc_jump;
