@@ -29,8 +29,8 @@ static const tl_cli_opt opts[] = {
     { "dry-run", 'n', NULL, "detect the chip, print the plan, change nothing" },
     { "yes", 'y', NULL, "do not ask before irreversible steps (locking, a new key)" },
     { "new-key", 0, NULL, "replace the key in the slot (and get a new certificate)" },
-    { "allow-software-key", 0, NULL, "without a chip, keep the key in a file (it can be "
-      "stolen)" },
+    { "allow-software-key", 0, NULL, "without a chip (none found, or --chip none), keep the "
+      "key in a file (it can be stolen)" },
     { NULL, 0, NULL, NULL }
 };
 

@@ -33,6 +33,10 @@ static int find_chip(setup_ctx *s, const char *config_uri)
     char uri[64];
     int bus, tried = 0;
     size_t i;
+    if (strcmp(s->chip_uri, "none") == 0) {
+        setup_say("      --chip none: not looking for a chip");
+        return -1;
+    }
     if (strcmp(s->chip_uri, "auto") != 0)
         return try_uri(s, s->chip_uri);
     if (env && env[0] && strcmp(env, "auto") != 0) {
