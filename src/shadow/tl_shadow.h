@@ -97,6 +97,11 @@
 #ifndef TL_SHADOW_MESSAGE_MAX
 #define TL_SHADOW_MESSAGE_MAX 160
 #endif
+/* 1: tl_shadow_status_text() returns sentences; 0 (device builds) saves
+ * about 0.6 KB of flash and returns the status names instead. */
+#ifndef TL_SHADOW_STATUS_TEXT
+#define TL_SHADOW_STATUS_TEXT 1
+#endif
 /* Smallest tx buffer: the SUBSCRIBE's eight topics are built in it. */
 #define TL_SHADOW_TX_MIN 2048
 

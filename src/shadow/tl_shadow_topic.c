@@ -9,11 +9,15 @@ static const char *const status_names[] = {
 #undef TL_SHADOW__NAME
 };
 
+#if TL_SHADOW_STATUS_TEXT
 static const char *const status_texts[] = {
 #define TL_SHADOW__TEXT(name, msg) msg,
     TL_SHADOW_STATUSES(TL_SHADOW__TEXT)
 #undef TL_SHADOW__TEXT
 };
+#else
+#define status_texts status_names
+#endif
 
 const char *tl_shadow_status_name(tl_shadow_status st)
 {
