@@ -129,6 +129,12 @@ run "$TL" shadow delete --name cfg
 expect_rc 1; expect_err_has "shadow delete rejected: 404"
 run "$TL" shadow get
 expect_rc 0; expect_out_has "version 3"
+run "$TL" shadow watch --json -C 1 -W 10
+expect_rc 0
+run python3 -c 'import json,sys; e=json.loads(sys.argv[1]); print(e["event"], e["version"], e["delta"])' "$OUT"
+expect_out "resync 3 {'rate': 5}" "watch --json: one JSON event per line"
+run "$TL" shadow watch -W 1 --name cfg
+expect_rc 1; expect_out "resync (no shadow)"; expect_err_has "timed out after 1 s (1 events)"
 
 # --- resync after a broker restart: reconnect attempts every 4 s, so the
 # update made right after the restart lands before the device is back; its
