@@ -44,6 +44,10 @@ long tl_cloud_conf_render(const tl_cloud_conf *c, char *out, size_t cap)
                  "keyfile %s/server.key\n"
                  "require_certificate true\n"
                  "tls_version tlsv1.2\n"
+                 /* Without it Nagle holds back the broker's second small
+                  * write until the client's delayed ACK (40 ms) in every
+                  * handshake and every response: 10x fewer connections/s. */
+                 "set_tcp_nodelay true\n"
                  "\n"
                  "persistence true\n"
                  "persistence_location %s/\n"

@@ -87,6 +87,31 @@ sqlite3_stmt *tl_registry__prepare(tl_registry *r, const char *sql)
     return st;
 }
 
+sqlite3_stmt *tl_registry__cached(tl_registry *r, const char *sql)
+{
+    size_t i;
+    for (i = 0; i < TL_REGISTRY__CACHED && r->cached[i].sql; i++) {
+        if (r->cached[i].sql == sql) {
+            sqlite3_reset(r->cached[i].st);
+            sqlite3_clear_bindings(r->cached[i].st);
+            return r->cached[i].st;
+        }
+    }
+    if (i == TL_REGISTRY__CACHED) {
+        tl_registry__fail(r, TL_REG_INTERNAL, "statement cache full");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->cached[i].st, NULL) !=
+        SQLITE_OK) {
+        tl_registry__db_fail(r, "prepare");
+        sqlite3_finalize(r->cached[i].st);
+        r->cached[i].st = NULL;
+        return NULL;
+    }
+    r->cached[i].sql = sql;
+    return r->cached[i].st;
+}
+
 tl_registry_status tl_registry__begin(tl_registry *r)
 {
     if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -272,8 +297,11 @@ tl_registry_status tl_registry_open(tl_registry **out, const char *path,
 
 void tl_registry_close(tl_registry *r)
 {
+    size_t i;
     if (!r)
         return;
+    for (i = 0; i < TL_REGISTRY__CACHED; i++)
+        sqlite3_finalize(r->cached[i].st);
     sqlite3_close(r->db);
     free(r);
 }

@@ -110,7 +110,7 @@ void tl_registry_cert_free(tl_registry_cert *c)
  * -2 on a database error. */
 static int current_status(tl_registry *r, const char *id)
 {
-    sqlite3_stmt *st = tl_registry__prepare(r, "SELECT status FROM certificates WHERE id = ?");
+    sqlite3_stmt *st = tl_registry__cached(r, "SELECT status FROM certificates WHERE id = ?");
     int s = -1;
     if (!st)
         return -2;
@@ -126,7 +126,7 @@ static int current_status(tl_registry *r, const char *id)
         tl_registry__db_fail(r, "read certificate");
         break;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return s;
 }
 
@@ -266,8 +266,9 @@ tl_registry_status tl_registry_principal_lookup(tl_registry *r, const char *cert
     tl_registry__ok(r);
     if ((s = check_id(r, cert_id)) != TL_REG_OK)
         return s;
-    /* One read transaction, so status, things and policies agree. */
-    if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    /* One read transaction, so status, things and policies agree. Every
+     * connection to the broker comes here: the statements stay prepared. */
+    if (!(st = tl_registry__cached(r, "BEGIN")) || sqlite3_step(st) != SQLITE_DONE)
         return tl_registry__db_fail(r, "begin");
     cur = current_status(r, cert_id);
     if (cur < 0) {
@@ -278,35 +279,36 @@ tl_registry_status tl_registry_principal_lookup(tl_registry *r, const char *cert
     }
     strcpy(out->id, cert_id);
     out->status = (tl_registry_cert_status)cur;
-    st = tl_registry__prepare(r, "SELECT thing FROM thing_principals WHERE cert_id = ?"
+    st = tl_registry__cached(r, "SELECT thing FROM thing_principals WHERE cert_id = ?"
                                  " ORDER BY thing");
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, cert_id, -1, SQLITE_TRANSIENT);
     s = tl_registry__collect(r, st, &out->things, &out->nthings);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (s != TL_REG_OK)
         goto fail;
-    st = tl_registry__prepare(r, "SELECT p.name FROM policy_targets t JOIN policies p"
+    st = tl_registry__cached(r, "SELECT p.name FROM policy_targets t JOIN policies p"
                                  " ON p.name = t.policy WHERE t.cert_id = ? ORDER BY p.name");
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, cert_id, -1, SQLITE_TRANSIENT);
     s = tl_registry__collect(r, st, &out->policy_names, &out->npolicies);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (s != TL_REG_OK)
         goto fail;
-    st = tl_registry__prepare(r, "SELECT p.document FROM policy_targets t JOIN policies p"
+    st = tl_registry__cached(r, "SELECT p.document FROM policy_targets t JOIN policies p"
                                  " ON p.name = t.policy WHERE t.cert_id = ? ORDER BY p.name");
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, cert_id, -1, SQLITE_TRANSIENT);
     s = tl_registry__collect(r, st, &out->policy_documents, &nd);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (s != TL_REG_OK || nd != out->npolicies)
         goto fail;
-    tl_registry__rollback(r);   /* read-only: ending it is all that is left */
-    return TL_REG_OK;
+    st = tl_registry__cached(r, "ROLLBACK");   /* read-only: ending it is all that is left */
+    if (st && sqlite3_step(st) == SQLITE_DONE)
+        return TL_REG_OK;
 fail:
     tl_registry__rollback(r);
     tl_registry_strings_free(out->policy_documents, nd);

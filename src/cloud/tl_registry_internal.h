@@ -9,9 +9,15 @@
 
 #include "tl_registry.h"
 
+#define TL_REGISTRY__CACHED 8
+
 struct tl_registry {
     sqlite3 *db;
     char msg[512];     /* message of the last failure, "" after success */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[TL_REGISTRY__CACHED];   /* see tl_registry__cached */
 };
 
 /* Record a failure message and return st. */
@@ -27,6 +33,15 @@ void tl_registry__ok(tl_registry *r);
 
 /* Prepare a constant statement; NULL with the message recorded. */
 sqlite3_stmt *tl_registry__prepare(tl_registry *r, const char *sql);
+
+/*
+ * The statement for sql kept prepared across calls, reset and unbound: for
+ * the broker's per-connection path, where parsing SQL cost more than running
+ * it. sql must be a string literal (its address is the key). Use it and then
+ * sqlite3_reset it; never finalize it (tl_registry_close does). NULL with the
+ * message recorded.
+ */
+sqlite3_stmt *tl_registry__cached(tl_registry *r, const char *sql);
 
 /* BEGIN IMMEDIATE (the write lock is taken up front, so two writers never
  * deadlock upgrading read locks), COMMIT, ROLLBACK. */

@@ -71,12 +71,12 @@ tl_registry_status tl_registry_data_version(tl_registry *r, long long *version)
     sqlite3_stmt *st;
     int rc;
     tl_registry__ok(r);
-    st = tl_registry__prepare(r, "PRAGMA data_version");
+    st = tl_registry__cached(r, "PRAGMA data_version");
     if (!st)
         return TL_REG_INTERNAL;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *version = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_ROW ? TL_REG_OK : tl_registry__db_fail(r, "read the data version");
 }

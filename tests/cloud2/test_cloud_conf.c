@@ -23,6 +23,7 @@ static void test_without_plugin(void **state)
     assert_non_null(strstr(out, "\nkeyfile /srv/cloud/server.key\n"));
     assert_non_null(strstr(out, "\nrequire_certificate true\n"));
     assert_non_null(strstr(out, "\ntls_version tlsv1.2\n"));
+    assert_non_null(strstr(out, "\nset_tcp_nodelay true\n"));
     assert_non_null(strstr(out, "\nallow_anonymous true\n"));
     assert_non_null(strstr(out, "\npersistence true\n"));
     assert_non_null(strstr(out, "\npersistence_location /srv/cloud/\n"));

@@ -38,6 +38,7 @@
  * another process committed to it, but at most once per TL_PLUGIN_CHECK_MS
  * while commits keep coming (each pass costs a few queries per session). */
 #define TL_PLUGIN_CHECK_MS 250
+#define TL_PLUGIN_POLL_MS 20        /* how often a tick looks at the registry */
 #define TL_PLUGIN_OUTBOX_BATCH 64   /* outbox messages published per tick */
 
 /* A compiled policy, shared by every session that has it attached. */
@@ -70,6 +71,7 @@ typedef struct {
     size_t nsessions;
     tl_plugin_policy *policies;
     long last_check_ms;
+    long last_poll_ms;
     long long data_version;   /* the registry's, as of the last tick */
     int have_version;
     int stale;                /* sessions need a re-check */

@@ -146,23 +146,34 @@ static void recheck_sessions(tl_plugin *p)
                          n);
 }
 
+static long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * Mosquitto ticks several times a second. Only another process's commit
- * (the API revoking a certificate, attaching a policy, queueing a shadow
- * message) can change what a session may do, and SQLite's data version says
- * whether one happened, so an idle broker with thousands of sessions does
- * one cheap read per tick instead of queries per session.
+ * Mosquitto ticks on every pass of its event loop: a few times a second when
+ * idle, thousands of times under load. Only another process's commit (the
+ * API revoking a certificate, attaching a policy, queueing a shadow message)
+ * can change what a session may do, and SQLite's data version says whether
+ * one happened; it is read at most every TL_PLUGIN_POLL_MS, so that neither
+ * an idle broker with thousands of sessions nor a busy one spends time on
+ * the registry when nothing changed.
  */
 int tl_plugin__on_tick(int event, void *event_data, void *userdata)
 {
     tl_plugin *p = userdata;
-    struct timespec ts;
     long long version;
-    long now_ms;
+    long now_ms = monotonic_ms();
     int changed = 1;   /* version unreadable: behave as if it moved */
     (void)event;
     (void)event_data;   /* Mosquitto 2.0.11 leaves its time fields at 0 */
 
+    if (now_ms - p->last_poll_ms < TL_PLUGIN_POLL_MS)
+        return MOSQ_ERR_SUCCESS;
+    p->last_poll_ms = now_ms;
     if (tl_registry_data_version(p->reg, &version) == TL_REG_OK) {
         changed = !p->have_version || version != p->data_version;
         p->data_version = version;
@@ -180,8 +191,6 @@ int tl_plugin__on_tick(int event, void *event_data, void *userdata)
         p->stale = 1;
     if (!p->stale)
         return MOSQ_ERR_SUCCESS;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    now_ms = (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (now_ms - p->last_check_ms < TL_PLUGIN_CHECK_MS)
         return MOSQ_ERR_SUCCESS;
     p->last_check_ms = now_ms;
