@@ -66,6 +66,31 @@ struct tl_port_i2c_class {
     int (*sda_low)(const tl_port_i2c_class **ctx, uint32_t us);
 };
 
+/*
+ * An I2C master bit-banged on two open-drain pins (the ESP8266 has no I2C
+ * hardware; the MPS2 board's SBCon is two register bits). The pins class
+ * drives a line low (level 0) or releases it (level 1, the pull-up raises
+ * it) and reads it back. Standard mode timing (~100 kHz, the chip's wake
+ * pulse needs slow bits anyway), with clock stretching up to 1 ms.
+ */
+typedef struct tl_port_pins_class tl_port_pins_class;
+struct tl_port_pins_class {
+    void (*scl)(const tl_port_pins_class **ctx, int level);
+    void (*sda)(const tl_port_pins_class **ctx, int level);
+    int (*scl_read)(const tl_port_pins_class **ctx);
+    int (*sda_read)(const tl_port_pins_class **ctx);
+};
+
+typedef struct {
+    const tl_port_i2c_class *vtable;
+    const tl_port_pins_class **pins;
+    const tl_port_clock_class **clock;
+    uint32_t half_us;                /* half a bit: 5 for 100 kHz */
+} tl_port_i2c_gpio;
+
+void tl_port_i2c_gpio_init(tl_port_i2c_gpio *m, const tl_port_pins_class **pins,
+                           const tl_port_clock_class **clock, uint32_t half_us);
+
 /* The chip's bus over an I2C master: a tl_bus_class context. */
 typedef struct {
     const tl_bus_class *vtable;

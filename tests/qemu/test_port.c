@@ -162,6 +162,193 @@ static void test_i2c_bus_adapter(void **state)
     }
 }
 
+
+/* ---- bit-banged I2C against a pin-level model of the chip's I2C slave ---- */
+
+typedef struct {
+    const tl_port_clock_class *vtable;
+    uint64_t now_us;                 /* virtual: delays just add */
+} vclock;
+
+static uint32_t vc_now(const tl_port_clock_class **ctx)
+{
+    return (uint32_t)(((vclock *)(void *)ctx)->now_us / 1000u);
+}
+
+static void vc_delay(const tl_port_clock_class **ctx, uint32_t us)
+{
+    ((vclock *)(void *)ctx)->now_us += us;
+}
+
+static const tl_port_clock_class vclock_class = { vc_now, vc_delay };
+
+enum { S_IDLE, S_ADDR, S_WRITE, S_READ, S_IGNORE };
+
+/* Two open-drain wires: a line is low if either side pulls it low. */
+typedef struct {
+    const tl_port_pins_class *vtable;
+    vclock *clk;
+    tl_emu *emu;
+    uint8_t addr;
+    int m_scl, m_sda, s_sda, scl, sda;
+    int st, idx, is_read, master_nack;
+    uint8_t byte, buf[160];
+    size_t n;
+    uint64_t sda_fell_us;
+    int wakes, stretch;
+} wire;
+
+static void slave_edge(wire *w, int scl, int sda)
+{
+    if (scl && w->scl && sda != w->sda) {              /* START or STOP */
+        if (!sda) {
+            w->st = S_ADDR;
+            w->idx = -1;           /* the falling edge after START starts bit 0 */
+            w->byte = 0;
+            w->n = 0;
+            w->sda_fell_us = w->clk->now_us;
+        } else {
+            if (w->st == S_WRITE && w->n)
+                tl_emu_write(w->emu, w->buf, w->n);
+            if (w->st == S_ADDR && w->idx == -1 && w->clk->now_us - w->sda_fell_us >= 60) {
+                uint8_t r[4];
+                w->wakes++;
+                tl_emu_wake(w->emu, r);
+            }
+            w->st = S_IDLE;
+        }
+        w->s_sda = 1;
+    } else if (scl && !w->scl) {                        /* rising: sample */
+        if ((w->st == S_ADDR || w->st == S_WRITE) && w->idx >= 0 && w->idx < 8)
+            w->byte = (uint8_t)(w->byte << 1 | sda);
+        else if (w->st == S_READ && w->idx == 8)
+            w->master_nack = sda;
+    } else if (!scl && w->scl && w->st != S_IDLE && w->st != S_IGNORE) { /* falling */
+        w->idx++;
+        if (w->st == S_READ) {
+            if (w->idx < 8) {
+                w->s_sda = (w->byte >> (7 - w->idx)) & 1;
+            } else if (w->idx == 8) {
+                w->s_sda = 1;
+            } else {
+                w->idx = 0;
+                if (w->master_nack || tl_emu_read(w->emu, &w->byte, 1) != TL_EMU_ACK)
+                    w->st = S_IGNORE;
+                else
+                    w->s_sda = w->byte >> 7;
+            }
+        } else if (w->idx == 8) {                       /* our ACK bit */
+            int ack = 1;
+            if (w->st == S_ADDR) {
+                w->is_read = w->byte & 1;
+                ack = (w->byte >> 1) == w->addr;
+                if (ack && w->is_read)
+                    ack = tl_emu_read(w->emu, &w->buf[0], 1) == TL_EMU_ACK;
+            } else if (w->n < sizeof w->buf) {
+                w->buf[w->n++] = w->byte;
+            }
+            w->s_sda = ack ? 0 : 1;
+            if (!ack)
+                w->st = S_IGNORE;
+        } else if (w->idx == 9) {
+            w->idx = 0;
+            w->byte = 0;
+            w->s_sda = 1;
+            if (w->st == S_ADDR && w->is_read) {
+                w->st = S_READ;
+                w->byte = w->buf[0];
+                w->master_nack = 0;
+                w->s_sda = w->byte >> 7;
+            } else if (w->st == S_ADDR) {
+                w->st = S_WRITE;
+            }
+        }
+    }
+    w->scl = scl;
+    w->sda = sda;
+}
+
+static void wire_update(wire *w)
+{
+    slave_edge(w, w->m_scl, w->m_sda & w->s_sda);
+    /* The slave may have changed its output: settle SDA once more. */
+    w->sda = w->m_sda & w->s_sda;
+}
+
+static void pin_scl(const tl_port_pins_class **ctx, int level)
+{
+    wire *w = (wire *)(void *)ctx;
+    w->m_scl = level != 0;
+    wire_update(w);
+}
+
+static void pin_sda(const tl_port_pins_class **ctx, int level)
+{
+    wire *w = (wire *)(void *)ctx;
+    w->m_sda = level != 0;
+    wire_update(w);
+}
+
+static int pin_scl_read(const tl_port_pins_class **ctx)
+{
+    wire *w = (wire *)(void *)ctx;
+    if (w->stretch > 0) {          /* hold SCL low for a few polls */
+        w->stretch--;
+        return 0;
+    }
+    return w->scl;
+}
+
+static int pin_sda_read(const tl_port_pins_class **ctx)
+{
+    return ((wire *)(void *)ctx)->sda;
+}
+
+static const tl_port_pins_class wire_class = { pin_scl, pin_sda, pin_scl_read, pin_sda_read };
+
+static void test_i2c_gpio_bitbang(void **state)
+{
+    vclock clk = { &vclock_class, 0 };
+    const tl_port_clock_class **cp = &clk.vtable;
+    wire w;
+    tl_port_i2c_gpio m;
+    tl_port_i2c_bus bus;
+    tl_atca_device dev;
+    uint8_t sn[TL_ATCA_SN_SIZE], want[TL_ATCA_SN_SIZE], r[32];
+    (void)state;
+    memset(&w, 0, sizeof w);
+    w.vtable = &wire_class;
+    w.clk = &clk;
+    w.addr = 0x60;
+    w.m_scl = w.m_sda = w.s_sda = w.scl = w.sda = 1;
+    w.emu = calloc(1, tl_emu_context_size());
+    assert_non_null(w.emu);
+    tl_emu_init(w.emu, models[0], 3);
+    tl_port_i2c_gpio_init(&m, &w.vtable, cp, 5);
+    tl_port_i2c_bus_init(&bus, &m.vtable, cp, 0x60);
+    tl_atca_init(&dev, &bus.vtable);
+    /* Every bit of every command and response goes over the two wires. */
+    assert_int_equal(tl_atca_detect(&dev, NULL), TL_ATCA_OK);
+    assert_int_equal(dev.model, models[0]);
+    assert_true(w.wakes >= 1);
+    assert_int_equal(tl_atca_read_serial(&dev, sn), TL_ATCA_OK);
+    tl_emu_serial(w.emu, want);
+    assert_memory_equal(sn, want, sizeof sn);
+    w.stretch = 30;                /* clock stretching within the 1 ms limit */
+    assert_int_equal(tl_atca_random(&dev, r), TL_ATCA_OK);
+    /* A slave that stretches forever: timeout, not a hang. */
+    w.stretch = 1000000;
+    assert_int_equal((*m.vtable->write)(&m.vtable, 0x60, r, 1), TL_PORT_ERR_TIMEOUT);
+    w.stretch = 0;
+    /* Nobody at 0x35: NACK. A stuck SDA: an I/O error. */
+    assert_int_equal(m.vtable->write(&m.vtable, 0x35, r, 1), TL_PORT_ERR_NACK);
+    assert_int_equal(m.vtable->read(&m.vtable, 0x35, r, 1), TL_PORT_ERR_NACK);
+    w.s_sda = 0;
+    w.sda = 0;
+    assert_int_equal(m.vtable->write(&m.vtable, 0x60, r, 1), TL_PORT_ERR_IO);
+    free(w.emu);
+}
+
 /* ---- clock ---- */
 
 static void test_systick_clock(void **state)
@@ -182,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_flash_ram_rules),
         cmocka_unit_test(test_random_sources),
         cmocka_unit_test(test_i2c_bus_adapter),
+        cmocka_unit_test(test_i2c_gpio_bitbang),
         cmocka_unit_test(test_systick_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
