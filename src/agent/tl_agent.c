@@ -4,17 +4,18 @@
 
 #include "tl_agent.h"
 
-static uint32_t clamp_interval(uint32_t s)
+static uint32_t clamp_interval_ms(uint32_t ms)
 {
-    if (s < TL_AGENT_INTERVAL_MIN)
-        return TL_AGENT_INTERVAL_MIN;
-    return s > TL_AGENT_INTERVAL_MAX ? TL_AGENT_INTERVAL_MAX : s;
+    if (ms < 10u)
+        return 10u;
+    return ms > TL_AGENT_INTERVAL_MAX * 1000u ? TL_AGENT_INTERVAL_MAX * 1000u : ms;
 }
 
-void tl_agent_init(tl_agent *a, uint32_t interval_s, uint32_t now_ms)
+void tl_agent_init(tl_agent *a, uint32_t interval_ms, uint32_t boot, uint32_t now_ms)
 {
     memset(a, 0, sizeof *a);
-    a->interval_s = clamp_interval(interval_s);
+    a->interval_ms = clamp_interval_ms(interval_ms);
+    a->boot = boot;
     a->start_ms = now_ms;
     a->next_ms = now_ms;
     a->report_due = 1;
@@ -38,12 +39,12 @@ static int apply_interval(tl_agent *a, tl_shadow_span state, char *note, size_t 
         note_add(note, cap, "interval must be an integer 1..86400 seconds: kept");
         return 0;
     }
-    if ((uint32_t)v == a->interval_s)
+    if ((uint32_t)v * 1000u == a->interval_ms)
         return 0;
-    /* The next message moves with the interval: due interval_s after the
-     * last one, or now if that is already past. */
-    a->next_ms = a->next_ms - a->interval_s * 1000u + (uint32_t)v * 1000u;
-    a->interval_s = (uint32_t)v;
+    /* The next message moves with the interval: due one new interval after
+     * the last one, or now if that is already past. */
+    a->next_ms = a->next_ms - a->interval_ms + (uint32_t)v * 1000u;
+    a->interval_ms = (uint32_t)v * 1000u;
     return TL_AGENT_CHANGED_INTERVAL;
 }
 
@@ -82,8 +83,8 @@ int tl_agent_apply(tl_agent *a, tl_shadow_span state, char *note, size_t note_ca
 
 size_t tl_agent_reported(const tl_agent *a, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "{\"interval\":%lu,\"led\":\"%s\"}", (unsigned long)a->interval_s,
-                     a->led ? "on" : "off");
+    int n = snprintf(out, cap, "{\"interval\":%lu,\"led\":\"%s\"}",
+                     (unsigned long)((a->interval_ms + 500u) / 1000u), a->led ? "on" : "off");
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -95,16 +96,18 @@ int tl_agent_due(const tl_agent *a, uint32_t now_ms)
 
 size_t tl_agent_telemetry(tl_agent *a, uint32_t now_ms, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "{\"seq\":%lu,\"uptime_s\":%lu,\"led\":\"%s\",\"interval\":%lu}",
-                     (unsigned long)(a->seq + 1), (unsigned long)((now_ms - a->start_ms) / 1000u),
-                     a->led ? "on" : "off", (unsigned long)a->interval_s);
+    int n = snprintf(out, cap,
+                     "{\"boot\":%lu,\"seq\":%lu,\"uptime_s\":%lu,\"led\":\"%s\",\"interval\":%lu}",
+                     (unsigned long)a->boot, (unsigned long)(a->seq + 1),
+                     (unsigned long)((now_ms - a->start_ms) / 1000u), a->led ? "on" : "off",
+                     (unsigned long)((a->interval_ms + 500u) / 1000u));
     if (n <= 0 || (size_t)n >= cap)
         return 0;
     a->seq++;
-    a->next_ms += a->interval_s * 1000u;
+    a->next_ms += a->interval_ms;
     /* After a long stall (offline, suspended) do not fire a burst: the
      * next message is one interval from now. */
     if ((int32_t)(now_ms - a->next_ms) >= 0)
-        a->next_ms = now_ms + a->interval_s * 1000u;
+        a->next_ms = now_ms + a->interval_ms;
     return (size_t)n;
 }

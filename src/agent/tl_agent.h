@@ -7,7 +7,10 @@
  *   "interval"  seconds between telemetry messages (1..86400)
  *   "led"       "on" or "off" (an LED-like switch; true/false accepted too)
  * and a telemetry message it publishes every interval:
- *   {"seq":N,"uptime_s":S,"led":"on","interval":10}
+ *   {"boot":B,"seq":N,"uptime_s":S,"led":"on","interval":10}
+ * where B identifies this run of the agent (a boot counter or a random
+ * number from the caller), so that (boot, seq) names every message ever
+ * sent and a receiver can tell a resend from a new message.
  *
  * The I/O loop (trustlink agent, or a port's main loop) calls:
  *   tl_agent_apply()       with each shadow delta's state
@@ -30,7 +33,8 @@
 #define TL_AGENT_CHANGED_LED 2
 
 typedef struct {
-    uint32_t interval_s;
+    uint32_t interval_ms;     /* the CLI may go below a second (tests, benches) */
+    uint32_t boot;
     int led;                  /* 0 off, 1 on */
     uint32_t start_ms;        /* tl_agent_init's now: uptime counts from it */
     uint32_t next_ms;         /* when the next telemetry is due */
@@ -38,9 +42,9 @@ typedef struct {
     int report_due;           /* the reported state must be (re)sent */
 } tl_agent;
 
-/* Start with interval_s (clamped to the allowed range), LED off, the first
- * telemetry due at once and a report due. */
-void tl_agent_init(tl_agent *a, uint32_t interval_s, uint32_t now_ms);
+/* Start with interval_ms (10 ms .. 86400 s), LED off, the first telemetry
+ * due at once and a report due. boot names this run in the telemetry. */
+void tl_agent_init(tl_agent *a, uint32_t interval_ms, uint32_t boot, uint32_t now_ms);
 
 /*
  * Apply a delta (its "state" object). Known members change the settings;
@@ -53,7 +57,8 @@ void tl_agent_init(tl_agent *a, uint32_t interval_s, uint32_t now_ms);
  */
 int tl_agent_apply(tl_agent *a, tl_shadow_span state, char *note, size_t note_cap);
 
-/* The reported object, {"interval":10,"led":"off"}. Returns its length, or
+/* The reported object, {"interval":10,"led":"off"} (interval in whole
+ * seconds, rounded). Returns its length, or
  * 0 if cap is too small. */
 size_t tl_agent_reported(const tl_agent *a, char *out, size_t cap);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../agent/tl_agent.h"
 #include "cli_mqtt.h"
@@ -107,9 +108,9 @@ static void on_delta(void *user, const tl_shadow_delta *d)
     agent_run *r = user;
     char note[200];
     int changed = tl_agent_apply(&r->agent, d->state, note, sizeof note);
-    say("shadow delta (version %lu%s): %.*s -> interval %lus, led %s%s%s",
+    say("shadow delta (version %lu%s): %.*s -> interval %gs, led %s%s%s",
         (unsigned long)d->version, d->from_get ? ", from the resync GET" : "",
-        (int)d->state.len, d->state.ptr, (unsigned long)r->agent.interval_s,
+        (int)d->state.len, d->state.ptr, r->agent.interval_ms / 1000.0,
         r->agent.led ? "on" : "off", note[0] ? "; " : "", note);
     if (changed < 0)
         say("shadow delta ignored: its state is not a JSON object");
@@ -183,8 +184,8 @@ static void tick(agent_run *r)
 }
 
 static const tl_cli_opt opts[] = {
-    { "interval", 0, "SECONDS", "telemetry interval (default agent.interval; the shadow's "
-      "desired \"interval\" changes it)" },
+    { "interval", 0, "SECONDS", "telemetry interval, 0.01..86400 (default agent.interval; the "
+      "shadow's desired \"interval\" changes it)" },
     { "count", 0, "N", "stop after N telemetry messages (default: run until a signal)" },
     { NULL, 0, NULL, NULL }
 };
@@ -200,6 +201,19 @@ static const tl_cli_help help = {
     "stops it cleanly: unacknowledged messages are sent for up to 5 s, and\n"
     "what remains stays in the journal for the next start.",
     opts, 1 };
+
+/* A random number naming this run in the telemetry (a device would keep a
+ * boot counter in flash). */
+static uint32_t boot_id(void)
+{
+    uint32_t id = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&id, sizeof id, 1, f) != 1)
+        id = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
+    if (f)
+        fclose(f);
+    return id;
+}
 
 static int setup_shadow(agent_run *r, const tl_config *cfg)
 {
@@ -229,7 +243,7 @@ static int cmd_agent(tl_cli *cli, const char *prog, int argc, char **argv)
                              .on_delivered = on_delivered, .log = on_log };
     tl_cli_args a;
     tl_config cfg;
-    long interval;
+    double interval;
     int rc;
     struct sigaction sa;
     memset(&r, 0, sizeof r);
@@ -240,11 +254,14 @@ static int cmd_agent(tl_cli *cli, const char *prog, int argc, char **argv)
         return tl_cli_usage_error(prog, "unexpected argument '%s'", a.pos[0]);
     if ((rc = tl_cli_load_config(cli, &cfg, 0)) != 0)
         return rc;
-    interval = tl_config_int(&cfg, TL_CFG_AGENT_INTERVAL);
-    if (tl_cli_opt_value(&a, "interval") &&
-        tl_cli_parse_long(prog, "--interval", tl_cli_opt_value(&a, "interval"), 1, 86400,
-                          &interval) != 0)
-        return TL_CLI_EXIT_USAGE;
+    interval = (double)tl_config_int(&cfg, TL_CFG_AGENT_INTERVAL);
+    if (tl_cli_opt_value(&a, "interval")) {
+        const char *v = tl_cli_opt_value(&a, "interval");
+        char *end;
+        interval = strtod(v, &end);
+        if (end == v || *end || !(interval >= 0.01 && interval <= 86400))
+            return tl_cli_usage_error(prog, "--interval '%s': seconds from 0.01 to 86400", v);
+    }
     if (tl_cli_opt_value(&a, "count") &&
         tl_cli_parse_long(prog, "--count", tl_cli_opt_value(&a, "count"), 1, 1000000000,
                           &r.max_messages) != 0)
@@ -262,15 +279,15 @@ static int cmd_agent(tl_cli *cli, const char *prog, int argc, char **argv)
         tl_cli_mqtt_close(&r.m);
         return rc;
     }
-    tl_agent_init(&r.agent, (uint32_t)interval, tl_cli_mqtt_now());
+    tl_agent_init(&r.agent, (uint32_t)(interval * 1000.0 + 0.5), boot_id(), tl_cli_mqtt_now());
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    say("agent for thing %s: broker %s:%u, key %s, telemetry every %lds on %s", r.thing,
-        r.m.host, r.m.port, tl_config_str(&cfg, TL_CFG_MQTT_SSL_KEY), (long)r.agent.interval_s,
-        r.topic);
+    say("agent for thing %s (boot %lu): broker %s:%u, key %s, telemetry every %gs on %s",
+        r.thing, (unsigned long)r.agent.boot, r.m.host, r.m.port,
+        tl_config_str(&cfg, TL_CFG_MQTT_SSL_KEY), r.agent.interval_ms / 1000.0, r.topic);
     while (!stop_signal && !(r.max_messages && (long)r.agent.seq >= r.max_messages)) {
         tl_mqtt_client_poll(&r.m.client, 100);
         tick(&r);

@@ -19,13 +19,13 @@ static void test_apply(void **state)
     tl_agent a;
     char note[128], rep[64];
     (void)state;
-    tl_agent_init(&a, 10, 1000);
+    tl_agent_init(&a, 10000, 7, 1000);
     assert_int_equal(a.report_due, 1);
     a.report_due = 0;
     assert_int_equal(tl_agent_apply(&a, span("{\"led\":\"on\",\"interval\":3}"), note, sizeof note),
                      TL_AGENT_CHANGED_LED | TL_AGENT_CHANGED_INTERVAL);
     assert_string_equal(note, "");
-    assert_int_equal(a.interval_s, 3);
+    assert_int_equal(a.interval_ms, 3000);
     assert_int_equal(a.led, 1);
     assert_int_equal(a.report_due, 1);
     assert_int_equal(tl_agent_reported(&a, rep, sizeof rep), strlen("{\"interval\":3,\"led\":\"on\"}"));
@@ -40,7 +40,7 @@ static void test_apply(void **state)
                               "led must be \"on\" or \"off\": kept");
     assert_int_equal(tl_agent_apply(&a, span("{\"interval\":1.5}"), note, sizeof note), 0);
     assert_int_equal(tl_agent_apply(&a, span("{\"interval\":86401}"), note, sizeof note), 0);
-    assert_int_equal(a.interval_s, 3);
+    assert_int_equal(a.interval_ms, 3000);
     /* Not an object at all. */
     assert_int_equal(tl_agent_apply(&a, span("[1,2]"), note, sizeof note), -1);
     assert_int_equal(tl_agent_apply(&a, span("{\"led\":"), note, sizeof note), -1);
@@ -54,10 +54,10 @@ static void test_schedule(void **state)
     char buf[128];
     (void)state;
     /* Start right before the 32-bit millisecond clock wraps. */
-    tl_agent_init(&a, 2, 0xFFFFF000u);
+    tl_agent_init(&a, 2000, 42, 0xFFFFF000u);
     assert_true(tl_agent_due(&a, 0xFFFFF000u));
     assert_true(tl_agent_telemetry(&a, 0xFFFFF000u, buf, sizeof buf) > 0);
-    assert_string_equal(buf, "{\"seq\":1,\"uptime_s\":0,\"led\":\"off\",\"interval\":2}");
+    assert_string_equal(buf, "{\"boot\":42,\"seq\":1,\"uptime_s\":0,\"led\":\"off\",\"interval\":2}");
     assert_false(tl_agent_due(&a, 0xFFFFF000u + 1999u));
     assert_true(tl_agent_due(&a, 0xFFFFF000u + 2000u));          /* across the wrap */
     assert_true(tl_agent_telemetry(&a, 0xFFFFF000u + 2000u, buf, sizeof buf) > 0);
@@ -72,7 +72,7 @@ static void test_schedule(void **state)
     /* The interval shortens: the next message comes sooner. */
     {
         char note[64];
-        tl_agent_init(&a, 60, 0);
+        tl_agent_init(&a, 60000, 1, 0);
         tl_agent_telemetry(&a, 0, buf, sizeof buf);
         assert_false(tl_agent_due(&a, 5000));
         tl_agent_apply(&a, span("{\"interval\":5}"), note, sizeof note);
