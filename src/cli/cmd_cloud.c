@@ -14,6 +14,7 @@
 #include "../cloud/tl_registry.h"
 #include "../json/tl_json.h"
 #include "../port/tl_fs.h"
+#include "cloud_admin.h"
 #include "cloud_internal.h"
 #include "tl_cli.h"
 
@@ -364,5 +365,9 @@ const tl_cli_cmd tl_cli_cloud_cmds[] = {
     { "init", "create the cloud directory without starting it", tl_cli_cloud_cmd_init, NULL },
     { "ca", "use the cloud's certificate authority directly", NULL, ca_cmds },
     { "api", "run the API server in the foreground (internal; start runs it)", tl_cli_cloud_cmd_api, NULL },
+    { "things", "list, describe, create, update, delete things (API)", NULL, tl_cli_cloud_thing_cmds },
+    { "certs", "list, describe, update certificates (API)", NULL, tl_cli_cloud_cert_cmds },
+    { "policies", "list, get, create, attach, detach policies (API)", NULL, tl_cli_cloud_policy_cmds },
+    { "revoke", "revoke a certificate; the broker disconnects its devices", tl_cli_cloud_cmd_revoke, NULL },
     { NULL, NULL, NULL, NULL }
 };

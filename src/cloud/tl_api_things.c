@@ -1,5 +1,5 @@
-/* tl_api: CreateThing, DescribeThing, ListThings, DeleteThing and the
- * thing-principal routes (AWS IoT REST paths under /things). */
+/* tl_api: CreateThing, DescribeThing, UpdateThing, ListThings, DeleteThing and
+ * the thing-principal routes (AWS IoT REST paths under /things). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +58,42 @@ static void create(tl_api_req *r, const char *name)
             cJSON_AddStringToObject(o, "thingId", name);
             tl_api__json(r, o);
         }
+    }
+    free(text);
+    cJSON_Delete(body);
+}
+
+/* UpdateThing: attributePayload {attributes, merge} and expectedVersion; no
+ * attributePayload leaves the attributes as they are. */
+static void update(tl_api_req *r, const char *name)
+{
+    cJSON *body = tl_api__body(r);
+    if (!body)
+        return;
+    cJSON *ap = cJSON_GetObjectItemCaseSensitive(body, "attributePayload");
+    cJSON *attrs = cJSON_IsObject(ap) ? cJSON_GetObjectItemCaseSensitive(ap, "attributes") : NULL;
+    cJSON *merge = cJSON_IsObject(ap) ? cJSON_GetObjectItemCaseSensitive(ap, "merge") : NULL;
+    cJSON *ev = cJSON_GetObjectItemCaseSensitive(body, "expectedVersion");
+    char *text = NULL;
+    if ((ap && !cJSON_IsObject(ap)) || (attrs && !cJSON_IsObject(attrs))) {
+        tl_api__error(r, 400, "InvalidRequestException",
+                      "attributePayload.attributes must be an object of strings.");
+    } else if (merge && !cJSON_IsBool(merge)) {
+        tl_api__error(r, 400, "InvalidRequestException",
+                      "attributePayload.merge must be true or false.");
+    } else if (ev && (!cJSON_IsNumber(ev) || ev->valuedouble < 0 || ev->valuedouble > 9e15)) {
+        tl_api__error(r, 400, "InvalidRequestException",
+                      "expectedVersion must be a non-negative integer.");
+    } else if (attrs && !(text = cJSON_PrintUnformatted(attrs))) {
+        tl_api__error(r, 500, "InternalFailureException", "Out of memory.");
+    } else {
+        tl_registry_status st = tl_registry_thing_update(
+            r->api->reg, name, text ? text : "{}", !attrs || cJSON_IsTrue(merge),
+            ev ? (long long)ev->valuedouble : -1);
+        if (st != TL_REG_OK)
+            tl_api__reg_error(r, st);
+        else
+            tl_api__json(r, cJSON_CreateObject());
     }
     free(text);
     cJSON_Delete(body);
@@ -158,6 +194,8 @@ int tl_api__route_things(tl_api_req *r)
         cJSON_AddStringToObject(o, "defaultClientId", t.name);
         tl_registry_thing_free(&t);
         tl_api__json(r, o);
+    } else if (strcmp(r->method, "PATCH") == 0) {
+        update(r, name);
     } else if (strcmp(r->method, "DELETE") == 0) {
         const char *ev = tl_api__query(r, "expectedVersion");
         st = tl_registry_thing_delete(r->api->reg, name, ev ? atoll(ev) : -1);

@@ -54,6 +54,15 @@ api POST /things/dev-1 '{}'; expect_code 409; expect_type ResourceAlreadyExistsE
 api GET /things/dev-1; expect_code 200; expect_out_has '"attributes":{"room":"lab"}'
 api GET /things; expect_code 200; expect_out_has '"thingName":"dev-1"'
 api GET /things/nope; expect_code 404; expect_type ResourceNotFoundException
+api PATCH /things/dev-1 '{"attributePayload":{"attributes":{"floor":"2"},"merge":true},"expectedVersion":1}'
+expect_code 200 "UpdateThing"
+api GET /things/dev-1; expect_out_has '"attributes":{"room":"lab","floor":"2"}'; expect_out_has '"version":2'
+api PATCH /things/dev-1 '{"attributePayload":{"attributes":{"x":"1"}},"expectedVersion":1}'
+expect_code 409 "UpdateThing, stale version"; expect_type VersionConflictException
+api PATCH /things/dev-1 '{"attributePayload":{"attributes":"x"}}'; expect_code 400 "attributes not an object"
+api PATCH /things/dev-1 '{"attributePayload":{"attributes":{"n":1}}}'; expect_code 400 "non-string attribute"
+api PATCH /things/nope '{"attributePayload":{"attributes":{"a":"b"}}}'; expect_code 404; expect_type ResourceNotFoundException
+api GET /things/dev-1; expect_out_has '"version":2' "failed updates changed nothing"
 
 cat > pol.json <<'JSON'
 {"Version":"2012-10-17","Statement":[
