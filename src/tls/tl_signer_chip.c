@@ -41,3 +41,13 @@ tl_atca_status tl_signer_chip_error(const tl_signer_chip *s)
 {
     return tl_atca_last_error(s->dev);
 }
+
+int tl_signer_chip_slot(const tl_signer_class **s)
+{
+    return s && *s == &chip_class ? (int)((const tl_signer_chip *)s)->slot : -1;
+}
+
+tl_atca_device *tl_signer_chip_device(const tl_signer_class **s)
+{
+    return s && *s == &chip_class ? ((const tl_signer_chip *)s)->dev : NULL;
+}

@@ -23,4 +23,9 @@ void tl_signer_chip_init(tl_signer_chip *s, tl_atca_device *dev, unsigned slot);
 /* The driver's error for the last failed operation (TL_ATCA_OK if none). */
 tl_atca_status tl_signer_chip_error(const tl_signer_chip *s);
 
+/* The slot and the chip of s if s is a chip signer; -1 / NULL for any
+ * other signer (a software key). */
+int tl_signer_chip_slot(const tl_signer_class **s);
+tl_atca_device *tl_signer_chip_device(const tl_signer_class **s);
+
 #endif

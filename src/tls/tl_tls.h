@@ -9,6 +9,8 @@
  *                    the signer: the handshake hash is signed by the chip
  *   tl_tls_client.c  engine setup (suites AWS IoT accepts), the handshake and
  *                    a tl_transport on top of another tl_transport
+ *   tl_tls_chip.c    ECDHE and ECDSA verification on the chip (optional; the
+ *                    one file of the device code with a static, see there)
  *
  * What is checked: the server chain up to one of the trust anchors, every
  * signature in it, the server name (SNI and the certificate's names), and
@@ -27,6 +29,7 @@
 
 #include <bearssl.h>
 
+#include "../atca/tl_atca.h"
 #include "tl_signer.h"
 #include "tl_transport.h"
 
@@ -126,6 +129,61 @@ void tl_tls_x509_set_clock(tl_tls_x509 *x, uint32_t days, uint32_t seconds);
 #define TL_TLS_ERR_TIMEOUT  1001   /* the peer did not answer in time */
 #define TL_TLS_ERR_SIGNER   1002   /* the signer (chip) could not sign */
 #define TL_TLS_ERR_CLOSED   1003   /* the peer closed the connection */
+#define TL_TLS_ERR_CHIP     1004   /* the chip failed during ECDHE or Verify */
+#define TL_TLS_ERR_CHIP_BUSY 1005  /* another handshake holds chip ECDHE */
+
+/*
+ * Chip offload (tl_tls_chip.c): what the secure element does besides
+ * signing.
+ *   TL_TLS_CHIP_ECDH    the ephemeral ECDHE key and the shared secret.
+ *                       608A: GenKey into TempKey + ECDH from TempKey (SRAM,
+ *                       no EEPROM write). 508A: GenKey into an ephemeral slot
+ *                       + ECDH on it, which WRITES that slot's EEPROM on every
+ *                       handshake: the 608A-family datasheets give 400,000
+ *                       write cycles per byte (at +85 C); plan with 100,000
+ *                       for a 508A, i.e. 69 days at one handshake a minute,
+ *                       11 years at one an hour. Hence opt-in on the 508A.
+ *   TL_TLS_CHIP_VERIFY  ECDSA P-256 verification of the ServerKeyExchange
+ *                       and of the chain's signatures (Nonce + Verify
+ *                       external; the public key travels in the command).
+ *                       RSA chains (AWS ATS) and other curves stay in
+ *                       software.
+ *
+ * Defaults for an 80 MHz device (tl_tls_chip_default), from `make bench`
+ * (docs/PERFORMANCE.md; device instructions with BearSSL's m15/i15 code,
+ * one instruction per cycle assumed, chip times at the datasheet maximum):
+ *   Verify  on, both models. BearSSL verifies a P-256 signature in ~24 M
+ *           instructions (~0.30 s at 80 MHz), the chip in at most
+ *           29 + 72 ms (508A) or 20 + 105 ms (608A) for Nonce + Verify,
+ *           plus ~16 ms of I2C at 100 kHz. An ECDSA server costs two or
+ *           three verifications per handshake: ~0.5 s saved.
+ *   ECDH    on for the 608A, off for the 508A. In software ECDHE is two
+ *           scalar multiplications (~13 M instructions, ~0.16 s); the chip
+ *           needs GenKey + ECDH, at most 115 + 75 ms on the 608A, about
+ *           the same time. What decides it: the chip's ~0.2 s leaves the
+ *           CPU free (an ESP8266 must return to its Wi-Fi stack regularly,
+ *           a 0.16 s computation blocks it) and the ephemeral key is
+ *           never in device RAM. On the 508A the same wait comes with an
+ *           EEPROM write per handshake, so it stays opt-in.
+ * With both on, the device's handshake is symmetric crypto and hashing only
+ * (for an ECDSA server).
+ */
+#define TL_TLS_CHIP_ECDH   0x1u
+#define TL_TLS_CHIP_VERIFY 0x2u
+
+/* State of the offload; the br_ec_impl comes first (see tl_tls_chip.c). */
+typedef struct {
+    br_ec_impl impl;            /* the engine's iec: software code, or chip ECDH */
+    const br_ec_impl *soft;     /* the software implementation */
+    tl_atca_device *dev;
+    unsigned flags;             /* TL_TLS_CHIP_* */
+    unsigned ecdh_slot;         /* 508A: the slot rewritten by each handshake */
+    uint8_t pub[64];            /* our ephemeral public key, between mul and mulgen */
+    int have_pub;
+    tl_atca_status chip_status; /* the first chip failure of the handshake */
+    unsigned long ecdh_ops;     /* ECDHE / verifications the chip did */
+    unsigned long verify_ops;
+} tl_tls_chip;
 
 /* The TLS client, itself a tl_transport once connected. */
 typedef struct {
@@ -134,6 +192,7 @@ typedef struct {
     br_x509_minimal_context xc;
     tl_tls_x509 x509;
     tl_tls_ccert ccert;
+    tl_tls_chip chip;
     const tl_transport_class **lower;
     const char *alpn[1];
     uint32_t io_timeout_ms;
@@ -152,6 +211,28 @@ void tl_tls_client_init(tl_tls_client *c, unsigned char *iobuf, size_t iobuf_len
 
 /* Offer ALPN protocol `proto` (for AWS IoT on port 443: "x-amzn-mqtt-ca"). */
 void tl_tls_client_set_alpn(tl_tls_client *c, const char *proto);
+
+/*
+ * Offload `what` (TL_TLS_CHIP_* bits, 0 for none) to the chip behind dev,
+ * whose model must be detected. ecdh_slot is the 508A's ephemeral slot
+ * (GenKey-able P-256 private key slot with ECDH in the clear; 2 in the
+ * default layout); the 608A uses TempKey and ignores it. Call after init,
+ * before connect. -1 if the chip cannot: unknown model, or a 508A slot that
+ * is out of range or holds the signer's key.
+ * One handshake with TL_TLS_CHIP_ECDH runs at a time in a program (BearSSL
+ * gives the ECDH code no context; tl_tls_chip.c): a second one fails with
+ * TL_TLS_ERR_CHIP_BUSY. Renegotiation is refused when ECDH is offloaded.
+ */
+int tl_tls_client_use_chip(tl_tls_client *c, tl_atca_device *dev, unsigned what,
+                           unsigned ecdh_slot);
+
+/* The default offload for a model (the reasoning above). */
+void tl_tls_chip_default(tl_atca_model model, unsigned *what);
+
+/* Internal (tl_tls_client.c <-> tl_tls_chip.c): take and give back chip
+ * ECDHE for one handshake; claim returns -1 if another connection has it. */
+int tl_tls__chip_claim(tl_tls_chip *ch);
+void tl_tls__chip_release(tl_tls_chip *ch);
 
 /* Validate certificates at this Unix time instead of the fallback time. */
 void tl_tls_client_set_time(tl_tls_client *c, uint64_t unix_seconds);

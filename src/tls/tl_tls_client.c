@@ -114,6 +114,8 @@ static int run_until(tl_tls_client *c, unsigned want, uint32_t timeout_ms)
             int err = br_ssl_engine_last_error(eng);
             if (c->ccert.sign_error)
                 err = TL_TLS_ERR_SIGNER;
+            else if (c->chip.chip_status != TL_ATCA_OK)
+                err = TL_TLS_ERR_CHIP;
             if (!c->last_error)
                 c->last_error = err ? err : TL_TLS_ERR_CLOSED;
             return -1;
@@ -155,10 +157,17 @@ int tl_tls_client_connect(tl_tls_client *c, const tl_transport_class **lower,
     c->lower = lower;
     c->last_error = 0;
     c->ccert.sign_error = 0;
+    c->chip.chip_status = TL_ATCA_OK;
     c->io_timeout_ms = timeout_ms;
-    if (!br_ssl_client_reset(&c->sc, server_name, 0))
+    if (tl_tls__chip_claim(&c->chip) != 0)
+        return fail(c, TL_TLS_ERR_CHIP_BUSY);
+    if (!br_ssl_client_reset(&c->sc, server_name, 0)) {
+        tl_tls__chip_release(&c->chip);
         return fail(c, br_ssl_engine_last_error(&c->sc.eng));
+    }
     r = run_until(c, BR_SSL_SENDAPP | BR_SSL_RECVAPP, timeout_ms);
+    /* ECDHE is done once the handshake is (renegotiation is refused). */
+    tl_tls__chip_release(&c->chip);
     if (r == 0)
         return fail(c, TL_TLS_ERR_TIMEOUT);
     return r > 0 ? 0 : -1;
@@ -254,6 +263,8 @@ const char *tl_tls_error_text(int err)
     case TL_TLS_ERR_TIMEOUT: return "the server did not answer in time";
     case TL_TLS_ERR_SIGNER: return "the secure element could not sign the handshake";
     case TL_TLS_ERR_CLOSED: return "the server closed the connection";
+    case TL_TLS_ERR_CHIP: return "the secure element failed during ECDHE or signature verification";
+    case TL_TLS_ERR_CHIP_BUSY: return "the secure element's ECDHE is in use by another connection";
     case BR_ERR_IO: return "network error during the TLS exchange";
     case BR_ERR_BAD_PARAM: return "invalid TLS parameters (server name?)";
     case BR_ERR_X509_NOT_TRUSTED: return "server certificate not trusted (wrong CA file?)";
@@ -261,6 +272,7 @@ const char *tl_tls_error_text(int err)
     case BR_ERR_X509_EXPIRED: return "server certificate expired or not yet valid";
     case BR_ERR_X509_TIME_UNKNOWN: return "no time source to check certificate dates";
     case BR_ERR_X509_BAD_SIGNATURE: return "bad signature in the server's certificate chain";
+    case BR_ERR_BAD_SIGNATURE: return "the server's key exchange signature does not verify";
     case BR_ERR_X509_NOT_CA: return "an issuer in the server's chain is not a CA";
     case BR_ERR_X509_UNSUPPORTED: return "server chain uses an unsupported algorithm";
     case BR_ERR_X509_WEAK_PUBLIC_KEY: return "server key too weak";
