@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../atca/tl_atca_cert.h"
 #include "../port/tl_fs.h"
 #include "cli_mqtt.h"
 
@@ -91,6 +92,32 @@ static int load_pem(const char *key, const char *path, char *buf, size_t cap, lo
     return 0;
 }
 
+/* mqtt.ssl_cert=chip:N: the certificate aws-iot-setup --cert-slot stored in
+ * the chip, read through the signer's connection (mqtt.ssl_key=chip:...). */
+static int chain_from_chip(tl_cli_mqtt *m, const char *cert)
+{
+    static uint8_t der[1024];
+    static char pem[2048];
+    tl_atca_device *dev = tl_cli_signer_device(&m->signer);
+    char *end;
+    long slot = strtol(cert + 5, &end, 10);
+    size_t len, n;
+    tl_atca_status st;
+    tl_tls_pem_status ps;
+    if (end == cert + 5 || *end || slot < 8 || slot > 15)
+        return tl_cli_fail("mqtt.ssl_cert=%s: expected chip:SLOT with SLOT 8..15", cert);
+    if (!dev)
+        return tl_cli_fail("mqtt.ssl_cert=%s needs mqtt.ssl_key=chip:SLOT (the chip)", cert);
+    if ((st = tl_atca_cert_load(dev, (unsigned)slot, der, sizeof der, &len)) != TL_ATCA_OK)
+        return tl_cli_fail("mqtt.ssl_cert=%s: %s", cert,
+                           st == TL_ATCA_ERR_ARG ? "no certificate stored from that slot on"
+                                                 : tl_atca_status_text(st));
+    n = br_pem_encode(pem, der, len, "CERTIFICATE", BR_PEM_LINE64);
+    if ((ps = tl_tls_chain_add_pem(&m->chain, pem, n)) != TL_TLS_PEM_OK)
+        return tl_cli_fail("mqtt.ssl_cert=%s: %s", cert, tl_tls_pem_status_text(ps));
+    return 0;
+}
+
 /* Trust anchors, client chain and signer from the config. */
 static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
 {
@@ -111,13 +138,15 @@ static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
                         "certificate\n");
         return 0;
     }
+    if (tl_cli_signer_open(cfg, &m->signer, err, sizeof err) != 0)
+        return tl_cli_fail("%s", err);
+    m->have_signer = 1;
+    if (strncmp(cert, "chip:", 5) == 0)
+        return chain_from_chip(m, cert);
     if (load_pem("mqtt.ssl_cert", cert, pem, sizeof pem, &n))
         return TL_CLI_EXIT_FAIL;
     if ((st = tl_tls_chain_add_pem(&m->chain, pem, (size_t)n)) != TL_TLS_PEM_OK)
         return tl_cli_fail("mqtt.ssl_cert: %s: %s", cert, tl_tls_pem_status_text(st));
-    if (tl_cli_signer_open(cfg, &m->signer, err, sizeof err) != 0)
-        return tl_cli_fail("%s", err);
-    m->have_signer = 1;
     return 0;
 }
 

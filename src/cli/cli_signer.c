@@ -107,3 +107,8 @@ void tl_cli_signer_close(tl_cli_signer *s)
     tl_signer_soft_clear(&s->soft);
     s->signer = NULL;
 }
+
+tl_atca_device *tl_cli_signer_device(tl_cli_signer *s)
+{
+    return s->chip ? &s->chip->dev : NULL;
+}

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "../atca/tl_atca.h"
 #include "../config/tl_config.h"
 #include "../tls/tl_signer.h"
 
@@ -22,6 +23,10 @@ typedef struct {
 
 /* Open the signer of cfg's mqtt.ssl_key. 0, or -1 with a message in err. */
 int tl_cli_signer_open(const tl_config *cfg, tl_cli_signer *s, char *err, size_t errcap);
+
+/* The chip behind a chip:SLOT signer (to read the certificate stored in
+ * it), or NULL for a software key. */
+tl_atca_device *tl_cli_signer_device(tl_cli_signer *s);
 
 /* Release the chip connection and wipe any software key. */
 void tl_cli_signer_close(tl_cli_signer *s);

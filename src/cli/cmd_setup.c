@@ -22,6 +22,8 @@ static const tl_cli_opt opts[] = {
       "trustlink-<chip serial>)" },
     { "policy", 0, "NAME", "IoT policy to create or reuse (default: <thing>-policy)" },
     { "slot", 0, "N", "key slot (default 0)" },
+    { "cert-slot", 0, "N", "also store the certificate in the chip from data slot N on "
+      "(8: slots 8-15 hold 920 bytes); mqtt.ssl_cert=chip:N then reads it" },
     { "ca-file", 0, "FILE", "server CA for the device (default: $AWS_CA_BUNDLE, else "
       "Amazon Root CA 1 + 3)" },
     { "out-dir", 0, "DIR", "where the certificate goes (default: the config file's "
@@ -125,6 +127,8 @@ static int print_plan(const setup_ctx *s)
     setup_say("  - cloud %s: thing %s, certificate from the CSR (or the existing one for "
               "this key), policy %s, attachments",
               s->aws.endpoint, s->thing, s->policy);
+    if (s->cert_slot >= 0)
+        setup_say("  - store the certificate in the chip from data slot %d on", s->cert_slot);
     setup_say("  - write %s", s->config_path);
     return irreversible;
 }
@@ -162,6 +166,12 @@ static int read_options(setup_ctx *s, tl_cli *cli, const tl_cli_args *a, const c
         tl_cli_parse_long(prog, "--slot", v, 0, 15, &slot) != 0)
         return TL_CLI_EXIT_USAGE;
     s->slot = (unsigned)slot;
+    s->cert_slot = -1;
+    if ((v = tl_cli_opt_value(a, "cert-slot"))) {
+        if (tl_cli_parse_long(prog, "--cert-slot", v, 8, 15, &slot) != 0)
+            return TL_CLI_EXIT_USAGE;
+        s->cert_slot = (int)slot;
+    }
     if ((r = tl_cli_load_config(cli, &cfg, 0)) != 0)
         return r;
     v = tl_cli_opt_value(a, "thing");
@@ -205,6 +215,8 @@ static int derive_names(setup_ctx *s)
         chip_hex(s->serial, sizeof s->serial, sn);
         snprintf(s->thing, sizeof s->thing, "trustlink-%s", sn);
     }
+    if (s->cert_slot >= 0 && !s->have_chip)
+        return tl_cli_fail("--cert-slot needs a chip to store the certificate in");
     if (!s->policy[0])
         snprintf(s->policy, sizeof s->policy, "%.121s-policy", s->thing);
     snprintf(s->cert_path, sizeof s->cert_path, "%s/%s.cert.pem", s->out_dir, s->thing);

@@ -37,6 +37,7 @@ typedef struct {
     char thing[129];             /* --thing, aws.thing_name, or from the serial */
     char policy[129];            /* --policy or "<thing>-policy" */
     unsigned slot;               /* --slot, 0 */
+    int cert_slot;               /* --cert-slot, -1 when not asked */
     int dry_run, yes, new_key, allow_soft, json;
     char out_dir[1024];          /* where the certificate and key files go */
     char config_path[1024];      /* the device config file written in step 6 */

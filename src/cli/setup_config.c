@@ -4,8 +4,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../atca/tl_atca_cert.h"
 #include "../port/tl_fs.h"
+#include "../tls/tl_tls.h"
 #include "setup.h"
+
+/* --cert-slot: the certificate's DER into the chip, read back and compared. */
+static int cert_to_chip(setup_ctx *s)
+{
+    static char pem[8192];
+    static tl_tls_chain chain;
+    static uint8_t work[1024];
+    char err[600];
+    long n = tl_fs_read(s->cert_path, pem, sizeof pem, err, sizeof err);
+    tl_atca_status st;
+    size_t len;
+    if (n < 0)
+        return tl_cli_fail("%s", err);
+    memset(&chain, 0, sizeof chain);
+    if (tl_tls_chain_add_pem(&chain, pem, (size_t)n) != TL_TLS_PEM_OK || chain.count < 1)
+        return tl_cli_fail("%s: no certificate in it", s->cert_path);
+    len = chain.cert[0].data_len;
+    if (len > tl_atca_cert_capacity((unsigned)s->cert_slot))
+        return tl_cli_fail("the certificate (%zu bytes) does not fit in slots %d-15 (%zu bytes)",
+                           len, s->cert_slot, tl_atca_cert_capacity((unsigned)s->cert_slot));
+    st = tl_atca_cert_store(&s->chip.dev, (unsigned)s->cert_slot, chain.cert[0].data, len, work,
+                            sizeof work);
+    if (st != TL_ATCA_OK) {
+        char ctx[80];
+        snprintf(ctx, sizeof ctx, "storing the certificate from slot %d on", s->cert_slot);
+        return chip_fail(&s->chip, st, ctx);
+    }
+    setup_say("      certificate (%zu bytes) stored in the chip from slot %d on, read back and "
+              "compared (mqtt.ssl_cert=chip:%d reads it)", len, s->cert_slot, s->cert_slot);
+    return 0;
+}
 
 /* Amazon's roots in Debian's ca-certificates: RSA (CA 1) for the ATS
  * endpoints' RSA chains, ECC (CA 3) for their ECDSA ones. */
@@ -50,6 +83,8 @@ int setup_write_config(setup_ctx *s, const tl_cli *cli)
     size_t i;
     int r;
     if (ca_file(s) != 0)
+        return TL_CLI_EXIT_FAIL;
+    if (s->cert_slot >= 0 && s->have_chip && cert_to_chip(s) != 0)
         return TL_CLI_EXIT_FAIL;
     /* AWS's endpoints are host names on port 8883; the local cloud's
      * carries its port. */

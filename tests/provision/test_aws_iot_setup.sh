@@ -112,6 +112,17 @@ done
 # The search itself works: the public key (GenKey's answer) is in the trace.
 case "$HEXTRACE" in *"${PUB1:0:16}"*) _ok ;; *) _bad "the public key is not found in the trace" ;; esac
 
+# The certificate also in the chip (slots 8, 9: 425 bytes), and the device
+# connecting with the certificate read from there.
+run "$TL" aws-iot-setup --yes --cert-slot 8
+expect_rc 0; expect_err_has "stored in the chip from slot 8 on, read back and compared"
+run "$TL" mqtt pub -t things/a1/telemetry -m from-chip-cert -q 1 --timeout 10 --set mqtt.ssl_cert=chip:8
+expect_rc 0 "publish with the certificate from the chip"
+run "$TL" mqtt pub -t things/a1/telemetry -m x -q 1 --timeout 10 --set mqtt.ssl_cert=chip:12
+expect_rc 1; expect_err_has "mqtt.ssl_cert=chip:12: no certificate stored from that slot on"
+run "$TL" aws-iot-setup --yes --cert-slot 15
+expect_rc 1; expect_err_has "does not fit in slots 15-15 (72 bytes)"
+
 # --new-key: a new key and a new certificate (the old one stays, listed).
 run "$TL" aws-iot-setup --yes --new-key --json
 expect_rc 0; expect_out_has '"certificate_reused": false'
