@@ -4,35 +4,13 @@
 # offline, delivered after), a desired change made while the agent was down
 # (picked up by the resync GET), SIGKILL and restart without loss, clean stop.
 . "$TL_SRC/tests/cli/lib.sh"
-PIDS=()
-cleanup() {
-    "$TL" cloud stop --dir "$T_DIR/cloud" >/dev/null 2>&1
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$T_DIR"
-}
-trap cleanup EXIT
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-}
-wait_log() {   # FILE PATTERN SECONDS [COUNT]
-    for _ in $(seq $(($3 * 20))); do
-        [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
 shadow() {
     curl -sS --aws-sigv4 "aws:amz:$AWS_REGION:iotdata" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
         --cacert "$AWS_CA_BUNDLE" "$@" "$AWS_ENDPOINT_URL/things/ag1/shadow"
 }
 start_agent() {
-    "$TL" agent --interval 1 >> agent.log 2>&1 &
-    AGENT=$!
-    PIDS+=($AGENT)
+    t_bg "$TL" agent --interval 1 >> agent.log 2>&1
+    AGENT=$T_LAST_PID
 }
 
 # Usage errors first.
@@ -40,12 +18,8 @@ run "$TL" agent --interval 0; expect_rc 2; expect_err_has "--interval"
 run "$TL" agent --config "$T_DIR/none.json" --set mqtt.server=localhost:1; expect_rc 1
 expect_err_has "no thing name"
 
-MQTT_PORT=$(free_port); API_PORT=$(free_port)
-"$TL" cloud start --dir "$T_DIR/cloud" --mqtt-port "$MQTT_PORT" --api-port "$API_PORT" > cloud.env || exit 1
-eval "$(cat cloud.env)"
-"$TL" chip emulate --socket "$T_DIR/chip.sock" --state "$T_DIR/chip.bin" --idle-timeout 90 2>emu.log &
-PIDS+=($!)
-for _ in $(seq 100); do [ -S "$T_DIR/chip.sock" ] && break; sleep 0.05; done
+t_cloud || exit 1
+t_emulator chip
 export TRUSTLINK_CONFIG=$T_DIR/dev.json TRUSTLINK_CHIP=emu:$T_DIR/chip.sock
 run "$TL" aws-iot-setup --thing ag1 --yes --set mqtt.queue_path="$T_DIR/q.bin"
 expect_rc 0 "provisioning"

@@ -3,7 +3,15 @@
 set -u
 TL=${TL_BIN:?TL_BIN not set}/trustlink
 T_DIR=$(mktemp -d)
-trap 'rm -rf "$T_DIR"' EXIT
+T_PIDS=()        # background processes of the test: killed at exit (t_bg)
+T_AT_EXIT=()     # commands run at exit before that (t_at_exit)
+t_cleanup() {
+    local c p
+    for c in "${T_AT_EXIT[@]}"; do eval "$c" >/dev/null 2>&1; done
+    for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
 cd "$T_DIR" || exit 1
 T_PASS=0
 T_FAIL=0
@@ -28,4 +36,49 @@ expect_file_same() { cmp -s "$1" "$2" && _ok || _bad "${3:-} $1 changed"; }
 finish() {
     echo "$T_PASS passed, $T_FAIL failed"
     [ "$T_FAIL" = 0 ] && [ "$T_PASS" -gt 0 ]
+}
+
+# t_bg CMD...: run CMD in the background; it is killed when the test ends.
+# $T_LAST_PID is its pid.
+t_bg() { "$@" & T_LAST_PID=$!; T_PIDS+=($T_LAST_PID); }
+# t_at_exit 'COMMAND': run COMMAND (a string for eval) when the test ends.
+t_at_exit() { T_AT_EXIT+=("$1"); }
+
+# free_port: a random high port nobody listens on (127.0.0.1).
+free_port() {
+    local p
+    for _ in $(seq 50); do
+        p=$((20000 + RANDOM % 40000))
+        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return 0; }
+    done
+    return 1
+}
+# wait_port PORT / wait_path PATH: until it answers / exists (5 s at most).
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+wait_path() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+# wait_log FILE PATTERN SECONDS [COUNT]: until FILE has COUNT (1) lines with PATTERN.
+wait_log() {
+    for _ in $(seq $(($3 * 20))); do
+        [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# t_emulator NAME [ARGS]: a factory-new emulated chip on $T_DIR/NAME.sock
+# (state $T_DIR/NAME.bin), stopped at exit.
+t_emulator() {
+    local name=$1; shift
+    t_bg "$TL" chip emulate --socket "$T_DIR/$name.sock" --state "$T_DIR/$name.bin" \
+        --idle-timeout 120 "$@" 2>>"$T_DIR/emu.log"
+    wait_path "$T_DIR/$name.sock" || echo "emulator $name did not start" >&2
+}
+# t_cloud: the local cloud in $T_DIR/cloud on free ports, its exports loaded
+# (AWS_* and AWS_ENDPOINT_URL), stopped at exit. Sets MQTT_PORT, API_PORT.
+t_cloud() {
+    MQTT_PORT=$(free_port); API_PORT=$(free_port)
+    t_at_exit '"$TL" cloud stop --dir "$T_DIR/cloud"'
+    "$TL" cloud start --dir "$T_DIR/cloud" --mqtt-port "$MQTT_PORT" --api-port "$API_PORT" \
+        > "$T_DIR/cloud.env" || { echo "the local cloud did not start" >&2; return 1; }
+    eval "$(cat "$T_DIR/cloud.env")"
 }

@@ -6,43 +6,16 @@
 # the slot's private key never on the bus.
 . "$TL_SRC/tests/cli/lib.sh"
 TOOL=${SETUP_TOOL:?SETUP_TOOL not set}
-PIDS=()
-cleanup() {
-    "$TL" cloud stop --dir "$T_DIR/cloud" >/dev/null 2>&1
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$T_DIR"
-}
-trap cleanup EXIT
-
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-}
-# emulator NAME [args]: a factory-new chip on $T_DIR/NAME.sock
-emulator() {
-    local name=$1; shift
-    "$TL" chip emulate --socket "$T_DIR/$name.sock" --state "$T_DIR/$name.bin" --idle-timeout 60 \
-        "$@" 2>>"$T_DIR/emu.log" &
-    PIDS+=($!)
-    for _ in $(seq 100); do [ -S "$T_DIR/$name.sock" ] && return; sleep 0.05; done
-    echo "emulator $name did not start" >&2
-}
 api_get() {
     curl -sS --aws-sigv4 "aws:amz:$AWS_REGION:iot" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
         --cacert "$AWS_CA_BUNDLE" "$AWS_ENDPOINT_URL$1"
 }
 cert_count() { api_get /certificates | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["certificates"]))'; }
 
-MQTT_PORT=$(free_port); API_PORT=$(free_port)
-"$TL" cloud start --dir "$T_DIR/cloud" --mqtt-port "$MQTT_PORT" --api-port "$API_PORT" > cloud.env ||
-    { echo "cloud did not start"; exit 1; }
-eval "$(cat cloud.env)"
+t_cloud || exit 1
 [ -n "${AWS_ENDPOINT_URL:-}" ] && _ok || _bad "cloud start exports AWS_ENDPOINT_URL"
 
-emulator a --model 508a
+t_emulator a --model 508a
 export TRUSTLINK_CONFIG=$T_DIR/a.json TRUSTLINK_CHIP=emu:$T_DIR/a.sock
 
 # --- bad input first: nothing may change on the chip ---
@@ -134,12 +107,12 @@ run cert_count; expect_out 2
 run env AWS_SECRET_ACCESS_KEY=wrongwrongwrong "$TL" aws-iot-setup --yes
 expect_rc 1; expect_err_has "the cloud refused the credentials"
 # A chip locked by someone else with a layout trustlink cannot use.
-emulator f --model 608a
+t_emulator f --model 608a
 "$TOOL" foreign "emu:$T_DIR/f.sock" && _ok || _bad "test tool locks a foreign config"
 run "$TL" aws-iot-setup --chip "emu:$T_DIR/f.sock" --thing f1 --yes --config "$T_DIR/f.json"
 expect_rc 1; expect_err_has "slot 0 KeyConfig bit 0 is 0, needs 1 (Private"
 # Bus errors: every command garbled by CRC faults.
-emulator c --model 508a --fault-crc 1 --seed 3
+t_emulator c --model 508a --fault-crc 1 --seed 3
 run "$TL" aws-iot-setup --chip "emu:$T_DIR/c.sock" --thing c1 --yes --config "$T_DIR/c.json"
 expect_rc 1; expect_err_has "emu:$T_DIR/c.sock"
 # No chip at all: a clear stop, or a software key when allowed.

@@ -13,33 +13,18 @@
 #   - the final clean stop leaves 0 unacknowledged messages.
 . "$TL_SRC/tests/cli/lib.sh"
 KILLS=${KILLS:-50}
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$T_DIR"
-}
-trap cleanup EXIT
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-}
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-
 BROKER=$(free_port); PROXY=$(free_port)
 cat > mosquitto.conf <<EOF
 listener $BROKER 127.0.0.1
 allow_anonymous true
 persistence false
 EOF
-mosquitto -c mosquitto.conf > mosquitto.log 2>&1 & PIDS+=($!)
+t_bg mosquitto -c mosquitto.conf > mosquitto.log 2>&1
 wait_port $BROKER || { echo "mosquitto did not start"; exit 1; }
-python3 "$TL_SRC/tests/reliability/mqtt_sniff.py" --listen $PROXY --broker $BROKER \
-    --log wire.jsonl --max-seconds 240 --delay-down 40 & PIDS+=($!)
+t_bg python3 "$TL_SRC/tests/reliability/mqtt_sniff.py" --listen $PROXY --broker $BROKER \
+    --log wire.jsonl --max-seconds 240 --delay-down 40
 wait_port $PROXY || { echo "proxy did not start"; exit 1; }
-mosquitto_sub -h 127.0.0.1 -p $BROKER -t things/ag/telemetry -q 1 -i watcher > received.txt & PIDS+=($!)
+t_bg mosquitto_sub -h 127.0.0.1 -p $BROKER -t things/ag/telemetry -q 1 -i watcher > received.txt
 sleep 0.3
 
 export TRUSTLINK_CONFIG=$T_DIR/ag.json
