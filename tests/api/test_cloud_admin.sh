@@ -92,6 +92,8 @@ run $A things attach dev-a "arn:aws:iot:us-east-1:123456789012:cert/$CID"; expec
 run $A things describe dev-a; expect_out_has "cert/$CID"
 run $A certs list; expect_rc 0; expect_out_has "$CID  ACTIVE"
 run $A certs describe "$CID"; expect_rc 0; expect_out_has "status:    ACTIVE"
+run $A certs describe "arn:aws:iot:us-east-1:123456789012:cert/$CID" --json; expect_rc 0 "describe by ARN"
+expect_out_has "\"certificateId\":	\"$CID\""
 run $A certs describe "$CID" --pem; expect_rc 0
 [ "$OUT" = "$(cat dev.pem)" ] && _ok || _bad "certs describe --pem is the certificate"
 run $A certs describe 0123; expect_rc 1 "malformed id"; expect_err_has "InvalidRequestException"
