@@ -140,13 +140,36 @@ void tl_emu_serial(const tl_emu *e, uint8_t sn[TL_ATCA_SN_SIZE]);
  *     WriteECDH bit (ReadKey bit 3) is set; 0x0C: always in clear (also
  *     accepted on the 508A, but use 0x00 there). 608A also 0x04 (slot N|1),
  *     0x08 (TempKey) and bit 0 (key from TempKey, made by GenKey 0xFFFF).
- *   GenDig (config/OTP/data zones), MAC, CheckMac, SHA HMAC (mode 4 start
- *     with the slot's first 32 bytes as key; end 5 on the 508A, 2 on the
- *     608A): datasheet message layouts; key slots must not be private keys
- *     and the data zone must be locked.
+ *   GenDig: config/OTP/data zones, and on the 608A shared nonce (32 bytes
+ *     OtherData), counter and key-config zones; a NoMac data key takes 4
+ *     bytes of OtherData in place of opcode/params. MAC, CheckMac, SHA HMAC
+ *     (mode 4 start with the slot's first 32 bytes as key; end 5 on the
+ *     508A, 2 on the 608A): datasheet message layouts (cryptoauthlib's
+ *     atcah_* helpers); key slots must not be private keys and the data
+ *     zone must be locked. Only a data-zone GenDig sets TempKey's GenDig
+ *     flag and KeyId.
+ *   GenKey 0x08 (with 0x04 or not): the public key out and
+ *     TempKey = SHA-256(TempKey, 40, mode, KeyID, SN[8], SN[0:1], 25 zeros,
+ *     X||Y) (TempKey must be valid); 0x10: the same over the public key
+ *     stored in a P-256 public-key slot (4 pad bytes before X and before Y)
+ *     with 3 bytes of OtherData in place of mode/KeyID, status only.
+ *   Sign internal (0x00, 0x40 with SN): IntSig (ReadKey bit 1), TempKey
+ *     from a data GenDig or a GenKey digest; signs SHA-256 of the 55-byte
+ *     message of atcah_sign_internal_msg; TempKey is used up.
+ *   608A IO protection (ChipOptions, config 90-91: bit 1 enable, bits 9:8
+ *     ECDHProt, bits 15:12 key slot): ECDH bit 1 (0x0E) answers secret XOR
+ *     SHA-256(IOKey, nonce[0:16]) then the 32-byte nonce; ECDHProt 1 forces
+ *     that, 2-3 refuse buffer output. Verify 0x80 (with 0x20 and a 64-byte
+ *     MsgDigBuf = message || system nonce) answers SHA-256(IOKey, message,
+ *     nonce, signature, 45, mode, param2) on success.
+ *   Nonce pass-through to MsgDigBuf (0x40, 32/64 bytes) or AltKeyBuf (0x80,
+ *     32) clears TempKey's Valid flag (as cryptoauthlib's atcah_nonce).
+ *   UpdateExtra 2: one use of a LimitedUse slot (508A: slot 15, LastKeyUse
+ *     bits; 608A: Counter[0]); other slots: success, nothing done.
+ *   Counter: 0x0F once at 2,097,151.
  *   Not implemented (0x03): DeriveKey, HMAC, AES, KDF, SecureBoot, Pause,
- *     GenKey digest modes, Verify stored/validate modes, SHA public/context
- *     modes, UpdateExtra mode 2, GenDig zones 3-5. Internal Sign: 0x0F.
+ *     GenKey 0x20 (608A MAC), Sign mode 0x01, Verify stored/validate modes,
+ *     SHA public/context modes.
  *     PrivWrite: clear before the data lock; after it encrypted only (SlotConfig
  *     bit 14, TempKey from GenDig over the WriteKey slot, value XOR (TempKey ||
  *     SHA-256(TempKey)[0:4]) + MAC over the 36-byte value).

@@ -1,8 +1,9 @@
 /*
  * GenDig, MAC, CheckMac: the symmetric-key commands (SHA-256 digests of a
  * slot key, TempKey, opcode, parameters and serial-number bytes, laid out as
- * the datasheet specifies). Keys for them are ordinary data slots; ECC
- * private-key slots never take part.
+ * the datasheet specifies and as cryptoauthlib's host helpers atcah_gen_dig,
+ * atcah_mac and atcah_check_mac compute them). Keys for them are ordinary
+ * data slots; ECC private-key slots never take part.
  */
 #include <string.h>
 
@@ -10,53 +11,116 @@
 
 #define SC_NOMAC 0x0010
 
-static const uint8_t zeros[32];
+enum { Z_CONFIG, Z_OTP, Z_DATA, Z_SHARED_NONCE, Z_COUNTER, Z_KEY_CONFIG };
+
+/*
+ * The 32 bytes GenDig hashes first and the 25 after SN[0:1], per zone.
+ * Config/OTP: block p2 of the zone; data: slot p2 (a symmetric key);
+ * 608A shared nonce: OtherData (TempKey goes first instead with p2 bit 15);
+ * 608A counter: zeros, and 0, Counter[p2] LE32, 20 zeros; 608A key config:
+ * zeros, and 0, SlotConfig LE16, KeyConfig LE16, SlotLocked bit of the
+ * slot (as the config zone stores it: 0 locked; the byte's encoding is not
+ * in the material we could source), 19 zeros.
+ */
+static uint8_t gendig_source(tl_emu *e, const tl_emu__cmd *c, uint8_t first[32],
+                             uint8_t tail[25])
+{
+    int is608 = e->model == TL_ATCA_MODEL_608A;
+    unsigned id = c->p2;
+    uint16_t v;
+    memset(tail, 0, 25);
+    if (c->p1 >= Z_SHARED_NONCE && !is608)
+        return TL_ATCA_ST_PARSE;
+    switch (c->p1) {
+    case Z_CONFIG:
+    case Z_OTP:
+        if (c->dlen != 0 || id >= (c->p1 == Z_CONFIG ? 4u : 2u))
+            return TL_ATCA_ST_PARSE;
+        if (!tl_emu__config_locked(e) || (c->p1 == Z_OTP && !tl_emu__data_locked(e)))
+            return TL_ATCA_ST_EXEC;
+        memcpy(first, (c->p1 == Z_CONFIG ? e->ee.config : e->ee.otp) + 32u * id, 32);
+        return TL_ATCA_ST_OK;
+    case Z_DATA:
+        /* 4 bytes of OtherData stand in for opcode and params of a NoMac key. */
+        if ((c->dlen != 0 && c->dlen != 4) || id >= TL_ATCA_SLOT_COUNT)
+            return TL_ATCA_ST_PARSE;
+        if (!tl_emu__symmetric_key(e, id) ||
+            ((tl_emu__slot_config(e, id) & SC_NOMAC) && c->dlen != 4))
+            return TL_ATCA_ST_EXEC;
+        memcpy(first, tl_emu__slot(e, id), 32);
+        return TL_ATCA_ST_OK;
+    case Z_SHARED_NONCE:
+        if (c->dlen != 32)
+            return TL_ATCA_ST_PARSE;
+        memcpy(first, (id & 0x8000) ? e->tempkey : c->data, 32);
+        return TL_ATCA_ST_OK;
+    case Z_COUNTER:
+        if (c->dlen != 0 || id > 1)
+            return TL_ATCA_ST_PARSE;
+        memset(first, 0, 32);
+        tail[1] = (uint8_t)e->ee.counter[id];
+        tail[2] = (uint8_t)(e->ee.counter[id] >> 8);
+        tail[3] = (uint8_t)(e->ee.counter[id] >> 16);
+        tail[4] = (uint8_t)(e->ee.counter[id] >> 24);
+        return TL_ATCA_ST_OK;
+    case Z_KEY_CONFIG:
+        if (c->dlen != 0 || id >= TL_ATCA_SLOT_COUNT)
+            return TL_ATCA_ST_PARSE;
+        if (!tl_emu__config_locked(e))
+            return TL_ATCA_ST_EXEC;
+        memset(first, 0, 32);
+        v = tl_emu__slot_config(e, id);
+        tail[1] = (uint8_t)v;
+        tail[2] = (uint8_t)(v >> 8);
+        v = tl_emu__key_config(e, id);
+        tail[3] = (uint8_t)v;
+        tail[4] = (uint8_t)(v >> 8);
+        tail[5] = tl_emu__slot_locked(e, id) ? 0x00 : 0x01;
+        return TL_ATCA_ST_OK;
+    default:
+        return TL_ATCA_ST_PARSE;
+    }
+}
 
 uint8_t tl_emu__cmd_gendig(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
-    const uint8_t *src;
-    uint8_t head[7], *cfg = e->ee.config;
+    uint8_t first[32], head[7], tail[25], st;
+    int nomac = c->p1 == Z_DATA && c->dlen == 4;
     br_sha256_context h;
     (void)out;
     (void)olen;
-    /* Zones 0 config, 1 OTP, 2 data; shared nonce, counter and key-config
-     * zones and the optional 4/32-byte data are not implemented. */
-    if (c->p1 > 2 || c->dlen != 0)
-        return TL_ATCA_ST_PARSE;
-    if (c->p1 == 2) {
-        if (c->p2 >= TL_ATCA_SLOT_COUNT)
-            return TL_ATCA_ST_PARSE;
-        if (!tl_emu__symmetric_key(e, c->p2))
-            return TL_ATCA_ST_EXEC;
-        src = tl_emu__slot(e, c->p2);
-    } else {
-        if (c->p2 >= (c->p1 == 0 ? 4u : 2u))
-            return TL_ATCA_ST_PARSE;
-        if (!tl_emu__config_locked(e) || (c->p1 == 1 && !tl_emu__data_locked(e)))
-            return TL_ATCA_ST_EXEC;
-        src = (c->p1 == 0 ? cfg : e->ee.otp) + 32u * c->p2;
-    }
+    if ((st = gendig_source(e, c, first, tail)) != TL_ATCA_ST_OK)
+        return st;
     if (!(e->tk_flags & TL_EMU__TK_VALID))
         return TL_ATCA_ST_EXEC;
-    /* SHA-256(Data, opcode, param1, param2, SN[8], SN[0:1], 25 zeros, TempKey). */
+    /* SHA-256(first, opcode, param1, param2, SN[8], SN[0:1], tail, last):
+     * last is TempKey, or OtherData in shared-nonce mode with p2 bit 15; the
+     * shared-nonce mode hashes only param2's low byte (then a zero). */
     head[0] = TL_ATCA_OP_GENDIG;
     head[1] = c->p1;
     head[2] = (uint8_t)c->p2;
-    head[3] = (uint8_t)(c->p2 >> 8);
-    head[4] = cfg[12];
-    head[5] = cfg[0];
-    head[6] = cfg[1];
+    head[3] = c->p1 == Z_SHARED_NONCE ? 0 : (uint8_t)(c->p2 >> 8);
+    if (nomac)
+        memcpy(head, c->data, 4);
+    tl_emu__sn_short(e, head + 4);
     br_sha256_init(&h);
-    br_sha256_update(&h, src, 32);
+    br_sha256_update(&h, first, 32);
     br_sha256_update(&h, head, sizeof head);
-    br_sha256_update(&h, zeros, 25);
-    br_sha256_update(&h, e->tempkey, 32);
+    br_sha256_update(&h, tail, sizeof tail);
+    if (c->p1 == Z_SHARED_NONCE && (c->p2 & 0x8000))
+        br_sha256_update(&h, c->data, 32);
+    else
+        br_sha256_update(&h, e->tempkey, 32);
     br_sha256_out(&h, e->tempkey);
     e->tk_len = 32;
-    e->tk_flags = (uint16_t)((e->tk_flags & TL_EMU__TK_SOURCE) | TL_EMU__TK_VALID |
-                             TL_EMU__TK_GENDIG | (c->p1 == 2 ? (c->p2 & 0xFu) : 0u));
-    if (c->p1 == 2 && (tl_emu__slot_config(e, c->p2) & SC_NOMAC))
-        e->tk_flags |= TL_EMU__TK_NOMAC;
+    /* Only a data-zone GenDig marks TempKey as GenDig data of slot KeyId
+     * (what encrypted Read/Write/PrivWrite and internal Sign look for). */
+    e->tk_flags = (uint16_t)((e->tk_flags & TL_EMU__TK_SOURCE) | TL_EMU__TK_VALID);
+    if (c->p1 == Z_DATA) {
+        e->tk_flags |= (uint16_t)(TL_EMU__TK_GENDIG | (c->p2 & 0xFu));
+        if (tl_emu__slot_config(e, c->p2) & SC_NOMAC)
+            e->tk_flags |= TL_EMU__TK_NOMAC;
+    }
     return TL_ATCA_ST_OK;
 }
 
@@ -92,7 +156,8 @@ static uint8_t mac_inputs(tl_emu *e, uint8_t mode, uint16_t slot, const uint8_t 
                           const uint8_t **first, const uint8_t **second)
 {
     if (mode & 0x03) {
-        if (!(e->tk_flags & TL_EMU__TK_VALID))
+        /* A TempKey derived from a NoMac key never feeds a MAC. */
+        if (!(e->tk_flags & TL_EMU__TK_VALID) || (e->tk_flags & TL_EMU__TK_NOMAC))
             return TL_ATCA_ST_EXEC;
         if (((mode >> 2) & 1u) != ((e->tk_flags & TL_EMU__TK_SOURCE) ? 1u : 0u))
             return TL_ATCA_ST_EXEC;

@@ -1,7 +1,11 @@
 /*
- * GenKey, Sign, Verify, ECDH: the P-256 commands, all on BearSSL
- * (br_ec_p256_m15, RFC 6979 deterministic ECDSA), no big-number code here.
- * Keys on the wire are X||Y (64 bytes), signatures R||S (64 bytes).
+ * GenKey, ECDH, PrivWrite: the P-256 key commands, all on BearSSL
+ * (br_ec_p256_m15), no big-number code here. Keys on the wire are X||Y
+ * (64 bytes). Sign and Verify are in tl_emu_cmd_sign.c.
+ *
+ * Digest and IO-protection layouts follow Microchip's host-side helpers in
+ * cryptoauthlib (lib/host/atca_host.c: atcah_gen_key_msg, atcah_io_decrypt),
+ * which compute what the chip computes.
  */
 #include <string.h>
 
@@ -11,21 +15,8 @@
 #define EC (&br_ec_p256_m15)
 
 /* ReadKey bits of a private-key slot. */
-#define RK_EXTSIG 0x1u
-#define RK_INTSIG 0x2u
 #define RK_ECDH 0x4u
 #define RK_WRITE_ECDH 0x8u
-
-/* Usable private key in slot: KeyConfig says P-256 private and one was made. */
-static int has_key(const tl_emu *e, unsigned slot)
-{
-    return tl_emu__is_p256_private(e, slot) && (e->ee.key_valid & (1u << slot));
-}
-
-static uint8_t *priv_of(tl_emu *e, unsigned slot)
-{
-    return tl_emu__slot(e, slot) + TL_EMU__PRIV_OFFSET;
-}
 
 /* The 64-byte X||Y public key of a 32-byte scalar; 0 on a bad scalar. */
 static int public_of(const uint8_t *priv, uint8_t out[64])
@@ -55,15 +46,80 @@ static int make_key(tl_emu *e, uint8_t priv[32])
     return 1;
 }
 
+#define GK_PRIVATE 0x04u
+#define GK_DIGEST 0x08u
+#define GK_PUBKEY_DIGEST 0x10u
+
+/*
+ * The GenKey digest into TempKey: SHA-256 of TempKey[32], opcode, then
+ * either mode and KeyID[2] (mode bit 3) or the 3 bytes of OtherData (mode
+ * bit 4), SN[8], SN[0:1], 25 zeros, X||Y. The old TempKey must be valid:
+ * it is what makes the digest fresh.
+ */
+static void pubkey_digest(tl_emu *e, const tl_emu__cmd *c, const uint8_t pub[64])
+{
+    static const uint8_t zeros[25];
+    uint8_t head[7];
+    br_sha256_context h;
+    head[0] = TL_ATCA_OP_GENKEY;
+    if (c->p1 & GK_PUBKEY_DIGEST) {
+        memcpy(head + 1, c->data, 3);
+    } else {
+        head[1] = c->p1;
+        head[2] = (uint8_t)c->p2;
+        head[3] = (uint8_t)(c->p2 >> 8);
+    }
+    tl_emu__sn_short(e, head + 4);
+    br_sha256_init(&h);
+    br_sha256_update(&h, e->tempkey, 32);
+    br_sha256_update(&h, head, sizeof head);
+    br_sha256_update(&h, zeros, sizeof zeros);
+    br_sha256_update(&h, pub, 64);
+    br_sha256_out(&h, e->tempkey);
+    e->tk_len = 32;
+    e->tk_flags = (uint16_t)((e->tk_flags & TL_EMU__TK_SOURCE) | TL_EMU__TK_VALID |
+                             TL_EMU__TK_GENKEY | (c->p2 & TL_EMU__TK_KEYID_MASK));
+}
+
+/*
+ * Mode 0x10: digest of the P-256 public key stored in a slot (KeyConfig
+ * KeyType P256, not Private). The chip stores it as 72 bytes, each of X and
+ * Y behind 4 pad bytes.
+ */
+static uint8_t genkey_stored_digest(tl_emu *e, const tl_emu__cmd *c)
+{
+    uint16_t kc;
+    uint8_t pub[64];
+    const uint8_t *s;
+    if (c->p1 != GK_PUBKEY_DIGEST || c->dlen != 3 || c->p2 >= TL_ATCA_SLOT_COUNT)
+        return TL_ATCA_ST_PARSE;
+    kc = tl_emu__key_config(e, c->p2);
+    if (!tl_emu__config_locked(e) || (kc & TL_EMU__KC_PRIVATE) ||
+        TL_EMU__KC_KEYTYPE(kc) != TL_EMU__KEYTYPE_P256 || tl_atca_slot_size(c->p2) < 72 ||
+        !(e->tk_flags & TL_EMU__TK_VALID))
+        return TL_ATCA_ST_EXEC;
+    s = tl_emu__slot(e, c->p2);
+    memcpy(pub, s + 4, 32);
+    memcpy(pub + 32, s + 40, 32);
+    pubkey_digest(e, c, pub);
+    return TL_ATCA_ST_OK;
+}
+
 uint8_t tl_emu__cmd_genkey(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
     unsigned slot = c->p2;
     int is608 = e->model == TL_ATCA_MODEL_608A;
-    /* Modes 0x04 (private) and 0x00 (public) only; the digest modes are not
-     * implemented. KeyId 0xFFFF (608) puts a new key in TempKey. */
-    if ((c->p1 != 0x04 && c->p1 != 0x00) || (c->dlen != 0 && c->dlen != 3))
+    int digest = (c->p1 & GK_DIGEST) != 0;
+    /* Modes: 0x04 private, 0x00 public, either with 0x08 (digest of the
+     * result into TempKey, the key still returned), 0x10 digest of a
+     * stored public key (status only). The 608A's 0x20 (MAC of the new
+     * public key) is not implemented. KeyId 0xFFFF (608A) puts a new key
+     * in TempKey. */
+    if (c->p1 & GK_PUBKEY_DIGEST)
+        return genkey_stored_digest(e, c);
+    if ((c->p1 & ~(GK_PRIVATE | GK_DIGEST)) || (c->dlen != 0 && c->dlen != 3))
         return TL_ATCA_ST_PARSE;
-    if (slot >= TL_ATCA_SLOT_COUNT && !(is608 && slot == 0xFFFF && c->p1 == 0x04))
+    if (slot >= TL_ATCA_SLOT_COUNT && !(is608 && slot == 0xFFFF && c->p1 == GK_PRIVATE))
         return TL_ATCA_ST_PARSE;
     if (!tl_emu__config_locked(e))
         return TL_ATCA_ST_EXEC;
@@ -75,112 +131,27 @@ uint8_t tl_emu__cmd_genkey(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t
         *olen = 64;
         return TL_ATCA_ST_OK;
     }
-    if (!tl_emu__is_p256_private(e, slot))
+    if (!tl_emu__is_p256_private(e, slot) || (digest && !(e->tk_flags & TL_EMU__TK_VALID)))
         return TL_ATCA_ST_EXEC;
-    if (c->p1 == 0x04) {
+    if (c->p1 & GK_PRIVATE) {
         if (tl_emu__data_locked(e) &&
             (tl_emu__slot_locked(e, slot) ||
              !(tl_emu__slot_config(e, slot) & TL_EMU__SC_GENKEY_OK)))
             return TL_ATCA_ST_EXEC;
         memset(tl_emu__slot(e, slot), 0, TL_EMU__PRIV_OFFSET);
-        if (!make_key(e, priv_of(e, slot)))
+        if (!make_key(e, tl_emu__priv(e, slot)))
             return TL_ATCA_ST_EXEC;
         e->ee.key_valid |= (uint16_t)(1u << slot);
         e->dirty = 1;
-    } else if (!has_key(e, slot)) {
+    } else if (!tl_emu__has_key(e, slot)) {
         return TL_ATCA_ST_EXEC;
     }
-    if (!public_of(priv_of(e, slot), out))
+    if (!public_of(tl_emu__priv(e, slot), out))
         return TL_ATCA_ST_EXEC;
+    if (digest)
+        pubkey_digest(e, c, out);
     *olen = 64;
     return TL_ATCA_ST_OK;
-}
-
-uint8_t tl_emu__cmd_sign(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
-{
-    unsigned slot = c->p2, rk;
-    int is608 = e->model == TL_ATCA_MODEL_608A;
-    int from_msgdig = (c->p1 & 0x20) != 0;
-    const uint8_t *msg;
-    br_ec_private_key sk;
-    /* 0x80 external, 0x00 internal, 0x40 include SN, 0x20 MsgDigBuf (608).
-     * Mode 0x01 (invalidate) is not implemented. */
-    if ((c->p1 & ~0xE0u) || (from_msgdig && !is608) || slot >= TL_ATCA_SLOT_COUNT ||
-        c->dlen != 0)
-        return TL_ATCA_ST_PARSE;
-    if (!tl_emu__config_locked(e) || !tl_emu__data_locked(e) || !has_key(e, slot))
-        return TL_ATCA_ST_EXEC;
-    rk = TL_EMU__SC_READKEY(tl_emu__slot_config(e, slot));
-    if (!(c->p1 & 0x80)) {
-        /* Internal sign needs IntSig and a TempKey made by GenDig or a
-         * GenKey digest; this emulator implements neither, so it always
-         * ends in an execution error, as it would on a chip without them. */
-        (void)RK_INTSIG;
-        return TL_ATCA_ST_EXEC;
-    }
-    if (!(rk & RK_EXTSIG))
-        return TL_ATCA_ST_EXEC;
-    if (from_msgdig) {
-        if (!e->msgdig_valid)
-            return TL_ATCA_ST_EXEC;
-        msg = e->msgdig;
-    } else {
-        if (!(e->tk_flags & TL_EMU__TK_VALID))
-            return TL_ATCA_ST_EXEC;
-        msg = e->tempkey;
-    }
-    sk.curve = CURVE;
-    sk.x = priv_of(e, slot);
-    sk.xlen = 32;
-    if (br_ecdsa_i31_sign_raw(EC, &br_sha256_vtable, msg, &sk, out) != 64)
-        return TL_ATCA_ST_EXEC;
-    /* The message is consumed: the host loads a new one for every Sign. */
-    e->tk_flags = 0;
-    e->msgdig_valid = 0;
-    *olen = 64;
-    return TL_ATCA_ST_OK;
-}
-
-/* Is X||Y a point of the curve? (mul rejects anything else.) */
-static int valid_point(const uint8_t xy[64])
-{
-    static const uint8_t one[1] = { 1 };
-    uint8_t g[65];
-    g[0] = 0x04;
-    memcpy(g + 1, xy, 64);
-    return EC->mul(g, sizeof g, one, sizeof one, CURVE) == 1;
-}
-
-uint8_t tl_emu__cmd_verify(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
-{
-    int is608 = e->model == TL_ATCA_MODEL_608A;
-    int from_msgdig = (c->p1 & 0x20) != 0;
-    const uint8_t *msg;
-    uint8_t q[65];
-    br_ec_public_key pk;
-    uint32_t ok;
-    (void)out;
-    (void)olen;
-    /* External mode (0x02) only; stored/validate/invalidate are not
-     * implemented. 608: 0x20 takes the digest from the MsgDigBuf. */
-    if ((c->p1 & ~0x20u) != 0x02 || (from_msgdig && !is608))
-        return TL_ATCA_ST_PARSE;
-    if (c->p2 != TL_EMU__KEYTYPE_P256 || c->dlen != 128)
-        return TL_ATCA_ST_PARSE;
-    if (from_msgdig ? !e->msgdig_valid : !(e->tk_flags & TL_EMU__TK_VALID))
-        return TL_ATCA_ST_EXEC;
-    msg = from_msgdig ? e->msgdig : e->tempkey;
-    if (!valid_point(c->data + 64))
-        return TL_ATCA_ST_ECC_FAULT;
-    q[0] = 0x04;
-    memcpy(q + 1, c->data + 64, 64);
-    pk.curve = CURVE;
-    pk.q = q;
-    pk.qlen = sizeof q;
-    ok = br_ecdsa_i31_vrfy_raw(EC, msg, 32, &pk, c->data, 64);
-    e->tk_flags = 0;
-    e->msgdig_valid = 0;
-    return ok ? TL_ATCA_ST_OK : TL_ATCA_ST_MISCOMPARE;
 }
 
 /* ECDH result into slot `dst` (the N|1 slot of the datasheet). */
@@ -195,17 +166,53 @@ static uint8_t store_secret(tl_emu *e, unsigned dst, const uint8_t x[32])
     return TL_ATCA_ST_OK;
 }
 
+/*
+ * 608A IO protection of ECDH output: out = secret XOR SHA-256(IOKey ||
+ * nonce[0:16]), followed by the 32-byte nonce (a fresh random number). The
+ * datasheet's note on ChipOptions.ECDHProt: 1 encrypts every output to the
+ * buffer whatever the mode asks. We read 2 as "output only to a slot or
+ * TempKey" (buffer output refused) and treat 3 (reserved) the same way;
+ * these two values are not described in the material we could source.
+ */
+static uint8_t ecdh_output(tl_emu *e, int encrypt, const uint8_t x[32], uint8_t *out,
+                           size_t *olen)
+{
+    unsigned prot = TL_EMU__CO_ECDHPROT(tl_emu__chip_options(e));
+    const uint8_t *io = tl_emu__io_key(e);
+    uint8_t k[32];
+    br_sha256_context h;
+    size_t i;
+    if (prot >= 2)
+        return TL_ATCA_ST_EXEC;
+    if (!encrypt && prot != 1) {
+        memcpy(out, x, 32);
+        *olen = 32;
+        return TL_ATCA_ST_OK;
+    }
+    if (!io)
+        return TL_ATCA_ST_EXEC;
+    tl_emu__random(e, out + 32, 32);
+    br_sha256_init(&h);
+    br_sha256_update(&h, io, 32);
+    br_sha256_update(&h, out + 32, 16);
+    br_sha256_out(&h, k);
+    for (i = 0; i < 32; i++)
+        out[i] = (uint8_t)(x[i] ^ k[i]);
+    *olen = 64;
+    return TL_ATCA_ST_OK;
+}
+
 uint8_t tl_emu__cmd_ecdh(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
     int is608 = e->model == TL_ATCA_MODEL_608A;
-    int from_tk = c->p1 & 0x01;
+    int from_tk = c->p1 & 0x01, encrypt = (c->p1 & 0x02) != 0;
     unsigned copy = c->p1 & 0x0Cu, slot = c->p2;
     const uint8_t *priv;
     uint8_t g[65];
     /* 508A: mode 0x00 (and 0x0C, same as 0x00 without WriteECDH).
-     * 608A: bit0 key source, bits 3:2 destination. Encrypted output
-     * (bit 1) is not implemented. */
-    if ((c->p1 & 0xF2u) || c->dlen != 64 || slot >= TL_ATCA_SLOT_COUNT)
+     * 608A: bit 0 key source, bit 1 encrypted output (IO protection key;
+     * it applies only to output to the buffer), bits 3:2 destination. */
+    if ((c->p1 & 0xF0u) || c->dlen != 64 || slot >= TL_ATCA_SLOT_COUNT)
         return TL_ATCA_ST_PARSE;
     if (!is608 && c->p1 != 0x00 && c->p1 != 0x0C)
         return TL_ATCA_ST_PARSE;
@@ -216,10 +223,10 @@ uint8_t tl_emu__cmd_ecdh(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *
             return TL_ATCA_ST_EXEC;
         priv = e->tempkey;
     } else {
-        if (!has_key(e, slot) ||
+        if (!tl_emu__has_key(e, slot) ||
             !(TL_EMU__SC_READKEY(tl_emu__slot_config(e, slot)) & RK_ECDH))
             return TL_ATCA_ST_EXEC;
-        priv = priv_of(e, slot);
+        priv = tl_emu__priv(e, slot);
     }
     g[0] = 0x04;
     memcpy(g + 1, c->data, 64);
@@ -236,9 +243,7 @@ uint8_t tl_emu__cmd_ecdh(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *
         e->tk_flags = TL_EMU__TK_VALID;
         return TL_ATCA_ST_OK;
     }
-    memcpy(out, g + 1, 32);
-    *olen = 32;
-    return TL_ATCA_ST_OK;
+    return ecdh_output(e, encrypt, g + 1, out, olen);
 }
 
 /* 0 < k < n, compared as big-endian bytes (no arithmetic needed). */
@@ -323,7 +328,7 @@ uint8_t tl_emu__cmd_privwrite(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, siz
     if (!valid_scalar(value + 4))
         return TL_ATCA_ST_EXEC;
     memset(tl_emu__slot(e, slot), 0, TL_EMU__PRIV_OFFSET);
-    memcpy(priv_of(e, slot), value + 4, 32);
+    memcpy(tl_emu__priv(e, slot), value + 4, 32);
     e->ee.key_valid |= (uint16_t)(1u << slot);
     e->dirty = 1;
     return TL_ATCA_ST_OK;

@@ -3,8 +3,6 @@
 
 #include "tl_emu_internal.h"
 
-#define COUNTER_MAX 2097151u
-
 uint8_t tl_emu__cmd_info(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
     if (c->dlen != 0 || c->p1 > 3)
@@ -68,15 +66,23 @@ uint8_t tl_emu__cmd_nonce(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t 
     size_t want = (c->p1 & 0x20) ? 64 : 32;
     if (mode == 0 || mode == 1)
         return c->p1 & ~0x03u ? TL_ATCA_ST_PARSE : nonce_random(e, c, out, olen);
-    /* Pass-through. 608: bit 5 = 64 bytes, bits 7:6 = target (TempKey,
-     * MsgDigBuf; AltKeyBuf is not implemented). */
+    /* Pass-through. 608A: bit 5 = 64 bytes, bits 7:6 = target (0x00
+     * TempKey, 0x40 MsgDigBuf, 0x80 AltKeyBuf, which holds 32 bytes). */
     if (mode != 3 || (c->p1 & 0x1Cu) || (!is608 && (c->p1 & ~0x03u)))
         return TL_ATCA_ST_PARSE;
-    if (target == 0x80 || target == 0xC0 || c->dlen != want)
+    if (target == 0xC0 || (target == 0x80 && want != 32) || c->dlen != want)
         return TL_ATCA_ST_PARSE;
-    if (target == 0x40) {
-        memcpy(e->msgdig, c->data, want);
-        e->msgdig_valid = 1;
+    if (target != 0x00) {
+        if (target == 0x40) {
+            memcpy(e->msgdig, c->data, want);
+            e->msgdig_valid = (unsigned)want;
+        } else {
+            memcpy(e->altkey, c->data, 32);
+            e->altkey_valid = 1;
+        }
+        /* cryptoauthlib's model of the chip (atcah_nonce) clears
+         * TempKey.Valid when a pass-through goes to another buffer. */
+        e->tk_flags = 0;
         return TL_ATCA_ST_OK;
     }
     memcpy(e->tempkey, c->data, want);
@@ -148,7 +154,7 @@ uint8_t tl_emu__cmd_counter(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_
     if (c->p1 > 1 || c->p2 > 1 || c->dlen != 0)
         return TL_ATCA_ST_PARSE;
     if (c->p1 == 1) {
-        if (e->ee.counter[c->p2] >= COUNTER_MAX)
+        if (e->ee.counter[c->p2] >= TL_EMU__COUNTER_MAX)
             return TL_ATCA_ST_EXEC;
         e->ee.counter[c->p2]++;
         e->dirty = 1;

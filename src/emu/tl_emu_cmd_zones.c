@@ -11,6 +11,7 @@
 #include "tl_emu_internal.h"
 
 #define SC_ENCRYPT_READ 0x0040
+#define SC_LIMITED_USE 0x0020
 
 /* A Read/Write target resolved to memory. */
 typedef struct {
@@ -264,16 +265,51 @@ uint8_t tl_emu__cmd_lock(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *
     return TL_ATCA_ST_OK;
 }
 
+/*
+ * UpdateExtra mode 2: use up one count of the limited-use key in slot
+ * param2 (SlotConfig.LimitedUse). The ATSHA204A datasheet describes the
+ * mode: a slot without limited use is a silent success, a key with no uses
+ * left an error. The 508A implements limited use for slot 15 only, with the
+ * 128 LastKeyUse bits (config bytes 68-83, a one per use left); the 608A
+ * counts on monotonic Counter[0] up to its limit (Microchip's 508A-to-608B
+ * migration note).
+ */
+static uint8_t decrement_use(tl_emu *e, unsigned slot)
+{
+    uint8_t *luk = e->ee.config + TL_ATCA_CFG_LAST_KEY_USE;
+    unsigned i;
+    if (slot >= TL_ATCA_SLOT_COUNT)
+        return TL_ATCA_ST_PARSE;
+    if (!(tl_emu__slot_config(e, slot) & SC_LIMITED_USE))
+        return TL_ATCA_ST_OK;
+    if (e->model == TL_ATCA_MODEL_608A) {
+        if (e->ee.counter[0] >= TL_EMU__COUNTER_MAX)
+            return TL_ATCA_ST_EXEC;
+        e->ee.counter[0]++;
+    } else {
+        if (slot != 15)
+            return TL_ATCA_ST_OK;
+        for (i = 0; i < 16 && luk[i] == 0; i++)
+            ;
+        if (i == 16)
+            return TL_ATCA_ST_EXEC;
+        luk[i] &= (uint8_t)(luk[i] - 1u);       /* clear the lowest one bit */
+    }
+    e->dirty = 1;
+    return TL_ATCA_ST_OK;
+}
+
 uint8_t tl_emu__cmd_updateextra(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
     uint8_t *b;
     (void)out;
     (void)olen;
-    /* Mode 2 (decrement a limited-use counter) is not implemented. */
-    if (c->p1 > 1 || c->p2 > 0xFF || c->dlen != 0)
+    if (c->p1 > 2 || c->dlen != 0 || (c->p1 < 2 && c->p2 > 0xFF))
         return TL_ATCA_ST_PARSE;
     if (!tl_emu__config_locked(e))
         return TL_ATCA_ST_EXEC;
+    if (c->p1 == 2)
+        return decrement_use(e, c->p2);
     b = &e->ee.config[c->p1 == 0 ? TL_ATCA_CFG_USER_EXTRA : TL_ATCA_CFG_SELECTOR];
     if (*b != 0x00)               /* each byte can be set once */
         return TL_ATCA_ST_EXEC;

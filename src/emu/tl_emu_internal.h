@@ -41,6 +41,9 @@ enum { TL_EMU__ASLEEP = 0, TL_EMU__AWAKE, TL_EMU__IDLE };
 #define TL_EMU__TK_NOMAC      0x0080
 #define TL_EMU__TK_VALID      0x8000
 
+/* Monotonic counters stop here (datasheet: 2,097,151). */
+#define TL_EMU__COUNTER_MAX 2097151u
+
 /* Watchdog periods, microseconds (ChipMode bit 2 selects the long one). */
 #define TL_EMU__WDT_SHORT_US 1300000u
 #define TL_EMU__WDT_LONG_US 13000000u
@@ -56,7 +59,9 @@ struct tl_emu {
     unsigned tk_len;        /* 32, or 64 after a 64-byte pass-through (608) */
     uint16_t tk_flags;
     uint8_t msgdig[64];     /* 608 message-digest buffer */
-    int msgdig_valid;
+    unsigned msgdig_valid;  /* bytes loaded (32 or 64), 0 when invalid */
+    uint8_t altkey[32];     /* 608 alternate key buffer (Nonce target 0x80) */
+    int altkey_valid;
     br_sha256_context sha;
     br_hmac_context hmac;
     int sha_active;         /* a SHA (1) or HMAC (2) computation is running */
@@ -114,6 +119,22 @@ uint64_t tl_emu__splitmix(uint64_t *state);
 #define TL_EMU__SC_PRIVWRITE_OK 0x4000
 /* Does `slot` hold a P-256 private key by its KeyConfig? */
 int tl_emu__is_p256_private(const tl_emu *e, unsigned slot);
+/* ...and has one been made (GenKey/PrivWrite)? */
+int tl_emu__has_key(const tl_emu *e, unsigned slot);
+/* The 32-byte scalar of a private-key slot. */
+uint8_t *tl_emu__priv(tl_emu *e, unsigned slot);
+/* 608A ChipOptions (config bytes 90-91, little-endian): bit 1
+ * IOProtKeyEnable, bits 9:8 ECDHProt, bits 15:12 IOProtKey slot. The 508A
+ * has no such field (0). */
+uint16_t tl_emu__chip_options(const tl_emu *e);
+#define TL_EMU__CO_IOPROT_ENABLE 0x0002u
+#define TL_EMU__CO_ECDHPROT(co) (((co) >> 8) & 3u)
+#define TL_EMU__CO_IOPROT_KEY(co) (((co) >> 12) & 0xFu)
+/* The IO protection key (first 32 bytes of the IOProtKey slot), or NULL when
+ * the chip is not a 608A or IOProtKeyEnable is clear. */
+const uint8_t *tl_emu__io_key(tl_emu *e);
+/* The SN bytes most digests carry: SN[8], SN[0], SN[1]. */
+void tl_emu__sn_short(const tl_emu *e, uint8_t out[3]);
 /* May `slot` serve as a symmetric (MAC/HMAC/GenDig) key? Data zone locked,
  * not a private key. */
 int tl_emu__symmetric_key(const tl_emu *e, unsigned slot);
@@ -128,10 +149,11 @@ uint8_t tl_emu__cmd_lock(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *
 uint8_t tl_emu__cmd_updateextra(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
 /* tl_emu_cmd_keys.c */
 uint8_t tl_emu__cmd_genkey(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
-uint8_t tl_emu__cmd_sign(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
-uint8_t tl_emu__cmd_verify(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
 uint8_t tl_emu__cmd_ecdh(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
 uint8_t tl_emu__cmd_privwrite(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
+/* tl_emu_cmd_sign.c */
+uint8_t tl_emu__cmd_sign(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
+uint8_t tl_emu__cmd_verify(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
 /* tl_emu_cmd_auth.c */
 uint8_t tl_emu__cmd_gendig(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);
 uint8_t tl_emu__cmd_mac(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen);

@@ -58,6 +58,8 @@ void tl_emu__clear_volatile(tl_emu *e)
     e->tk_flags = 0;
     memset(e->msgdig, 0, sizeof e->msgdig);
     e->msgdig_valid = 0;
+    memset(e->altkey, 0, sizeof e->altkey);
+    e->altkey_valid = 0;
     memset(&e->sha, 0, sizeof e->sha);
     memset(&e->hmac, 0, sizeof e->hmac);
     e->sha_active = 0;
@@ -170,7 +172,7 @@ int tl_emu_load(tl_emu *e, const uint8_t *img, size_t len)
         return -1;
     c0 = (uint32_t)get_le(p + 24, 4);
     c1 = (uint32_t)get_le(p + 28, 4);
-    if (c0 > 2097151u || c1 > 2097151u)
+    if (c0 > TL_EMU__COUNTER_MAX || c1 > TL_EMU__COUNTER_MAX)
         return -1;
     ee.seed = get_le(p + 8, 8);
     ee.rng_count = get_le(p + 16, 8);
@@ -266,6 +268,37 @@ int tl_emu__is_p256_private(const tl_emu *e, unsigned slot)
 {
     uint16_t kc = tl_emu__key_config(e, slot);
     return (kc & TL_EMU__KC_PRIVATE) && TL_EMU__KC_KEYTYPE(kc) == TL_EMU__KEYTYPE_P256;
+}
+
+int tl_emu__has_key(const tl_emu *e, unsigned slot)
+{
+    return slot < TL_ATCA_SLOT_COUNT && tl_emu__is_p256_private(e, slot) &&
+           (e->ee.key_valid & (1u << slot));
+}
+
+uint8_t *tl_emu__priv(tl_emu *e, unsigned slot)
+{
+    return tl_emu__slot(e, slot) + TL_EMU__PRIV_OFFSET;
+}
+
+uint16_t tl_emu__chip_options(const tl_emu *e)
+{
+    return e->model == TL_ATCA_MODEL_608A ? (uint16_t)get_le(e->ee.config + 90, 2) : 0;
+}
+
+const uint8_t *tl_emu__io_key(tl_emu *e)
+{
+    uint16_t co = tl_emu__chip_options(e);
+    if (!(co & TL_EMU__CO_IOPROT_ENABLE))
+        return NULL;
+    return tl_emu__slot(e, TL_EMU__CO_IOPROT_KEY(co));
+}
+
+void tl_emu__sn_short(const tl_emu *e, uint8_t out[3])
+{
+    out[0] = e->ee.config[12];
+    out[1] = e->ee.config[0];
+    out[2] = e->ee.config[1];
 }
 
 int tl_emu__symmetric_key(const tl_emu *e, unsigned slot)
