@@ -104,7 +104,7 @@ static int from_files(tl_aws_creds *c, const char *profile, char *err, size_t er
                 sizeof c->secret_access_key, err, errcap);
     if (a < 0 || b < 0)
         return -1;
-    snprintf(c->source, sizeof c->source, "%s [%s]", cred_path, profile);
+    snprintf(c->source, sizeof c->source, "%.250s [%.60s]", cred_path, profile);
     if (a == 0 || b == 0) {
         /* The AWS CLI also accepts keys in the config file. */
         a = ini_get(conf_path, conf_section, "aws_access_key_id", c->access_key_id,
@@ -113,7 +113,7 @@ static int from_files(tl_aws_creds *c, const char *profile, char *err, size_t er
                     sizeof c->secret_access_key, err, errcap);
         if (a < 0 || b < 0)
             return -1;
-        snprintf(c->source, sizeof c->source, "%s [%s]", conf_path, conf_section);
+        snprintf(c->source, sizeof c->source, "%.250s [%.60s]", conf_path, conf_section);
     }
     if (a == 0 || b == 0) {
         snprintf(err, errcap,
