@@ -92,8 +92,8 @@ static size_t str_offset(tl_config_key k)
     return off;
 }
 
-void tl_config__err(tl_config_error *err, tl_config_status st, const char *key,
-                    const char *m1, const char *m2, const char *m3)
+void (tl_config__err)(tl_config_error *err, tl_config_status st, const char *key,
+                      const char *m1, const char *m2, const char *m3)
 {
     size_t n;
     if (!err)
@@ -221,7 +221,7 @@ tl_config_status tl_config_set(tl_config *cfg, const char *name,
     long v = 0;
 
     if (k < 0) {
-        const char *hint = tl_config_suggest(name);
+        const char *hint = TL_CONFIG_MESSAGES ? tl_config_suggest(name) : NULL;
         tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, "unknown key",
                        hint ? " (did you mean " : NULL, hint);
         if (hint && err)

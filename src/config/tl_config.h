@@ -30,6 +30,10 @@
 #ifndef TL_CONFIG_DESCRIPTIONS
 #define TL_CONFIG_DESCRIPTIONS 1  /* keep the one-line description of each key */
 #endif
+#ifndef TL_CONFIG_MESSAGES
+#define TL_CONFIG_MESSAGES 1      /* 0: errors keep status, key, line and column
+                                     but no sentence and no "did you mean" */
+#endif
 #ifndef TL_CONFIG_MAX_DEPTH
 #define TL_CONFIG_MAX_DEPTH 4     /* object nesting in a document */
 #endif

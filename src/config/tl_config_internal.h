@@ -10,8 +10,12 @@
 #define TL_CONFIG__LONG_MAX LONG_MAX
 
 /* Fill err (may be NULL) with status, key and the message m1 m2 m3. */
-void tl_config__err(tl_config_error *err, tl_config_status st, const char *key,
-                    const char *m1, const char *m2, const char *m3);
+void (tl_config__err)(tl_config_error *err, tl_config_status st, const char *key,
+                      const char *m1, const char *m2, const char *m3);
+#if !TL_CONFIG_MESSAGES
+/* The sentences (and whatever computes their parts) are compiled out. */
+#define tl_config__err(err, st, key, m1, m2, m3) (tl_config__err)((err), (st), (key), NULL, NULL, NULL)
+#endif
 
 /* Validate an integer in text form against key k's range. */
 tl_config_status tl_config__check_int(tl_config_key k, const char *text,

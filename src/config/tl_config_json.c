@@ -20,16 +20,20 @@ typedef struct {
     tl_config_error *err;
 } loader;
 
-static tl_config_status fail_at(loader *ld, size_t offset, tl_config_status st,
-                                const char *key, const char *m1,
-                                const char *m2)
+static tl_config_status (fail_at)(loader *ld, size_t offset, tl_config_status st,
+                                  const char *key, const char *m1,
+                                  const char *m2)
 {
+    (void)m1, (void)m2;   /* unused without messages */
     tl_config__err(ld->err, st, key, m1, m2, NULL);
     if (ld->err)
         tl_json_line_col(ld->js, ld->len, offset, &ld->err->line,
                          &ld->err->column);
     return st;
 }
+#if !TL_CONFIG_MESSAGES
+#define fail_at(ld, offset, st, key, m1, m2) (fail_at)((ld), (offset), (st), (key), NULL, NULL)
+#endif
 
 /* Position an error raised by a tl_config__check_* helper. */
 static tl_config_status locate(loader *ld, size_t offset, tl_config_status st)
@@ -46,6 +50,7 @@ static size_t tok_pos(const jsmntok_t *t)
     return (size_t)t->start - (t->type == JSMN_STRING ? 1 : 0);
 }
 
+#if TL_CONFIG_MESSAGES
 static const char *kind_of(const loader *ld, const jsmntok_t *t)
 {
     char c = ld->js[t->start];
@@ -59,6 +64,7 @@ static const char *kind_of(const loader *ld, const jsmntok_t *t)
         return "a number";
     }
 }
+#endif
 
 static tl_config_status load_value(loader *ld, tl_config_key k, const char *path,
                                    const jsmntok_t *v)
@@ -160,7 +166,7 @@ static tl_config_status load_object(loader *ld, int *idx, const char *prefix,
         }
         k = tl_config_find(path);
         if (k < 0) {
-            const char *hint = tl_config_suggest(path);
+            const char *hint = TL_CONFIG_MESSAGES ? tl_config_suggest(path) : NULL;
             st = fail_at(ld, tok_pos(kt), TL_CONFIG_ERR_UNKNOWN_KEY, path,
                          "unknown key", hint ? " (did you mean " : NULL);
             if (hint && ld->err) {

@@ -29,8 +29,16 @@ typedef enum {
 typedef struct {
     tl_json_status status;
     size_t offset;          /* byte offset of the offending character */
-    const char *what;       /* static text: what was expected or found */
+    const char *what;       /* static text: what was expected or found
+                               ("" when built with TL_JSON_MESSAGES 0) */
 } tl_json_error;
+
+/* 1 (default): errors say in words what was expected or found. 0 (small
+ * device builds): `what` is "" and the sentences are not in the binary; the
+ * status and the offset still tell what kind of error and where. */
+#ifndef TL_JSON_MESSAGES
+#define TL_JSON_MESSAGES 1
+#endif
 
 /*
  * Check that js[0..len) is exactly one JSON value (surrounding whitespace

@@ -12,13 +12,22 @@ typedef struct {
     tl_json_error err;
 } checker;
 
-static int fail(checker *c, tl_json_status st, const char *what)
+static int (fail)(checker *c, tl_json_status st, const char *what)
 {
     c->err.status = st;
     c->err.offset = c->pos;
     c->err.what = what;
     return -1;
 }
+
+/* Without messages the sentences never reach the binary (the function's
+ * name is parenthesised above so that this macro leaves it alone). */
+#if TL_JSON_MESSAGES
+#define MSG(text) (text)
+#else
+#define MSG(text) ""
+#define fail(c, st, what) (fail)((c), (st), "")
+#endif
 
 static int at_end(const checker *c) { return c->pos >= c->len; }
 static char peek(const checker *c) { return c->js[c->pos]; }
@@ -53,6 +62,7 @@ static int check_literal(checker *c, const char *word)
 
 static int check_digits(checker *c, const char *what)
 {
+    (void)what;   /* unused without messages */
     if (at_end(c))
         return fail(c, TL_JSON_ERR_TRUNCATED, "document ends inside a number");
     if (!is_digit(peek(c)))
@@ -70,19 +80,19 @@ static int check_number(checker *c)
         c->pos++;
         if (!at_end(c) && is_digit(peek(c)))
             return fail(c, TL_JSON_ERR_SYNTAX, "leading zeros are not allowed in numbers");
-    } else if (check_digits(c, "expected a digit") < 0) {
+    } else if (check_digits(c, MSG("expected a digit")) < 0) {
         return -1;
     }
     if (!at_end(c) && peek(c) == '.') {
         c->pos++;
-        if (check_digits(c, "expected a digit after the decimal point") < 0)
+        if (check_digits(c, MSG("expected a digit after the decimal point")) < 0)
             return -1;
     }
     if (!at_end(c) && (peek(c) == 'e' || peek(c) == 'E')) {
         c->pos++;
         if (!at_end(c) && (peek(c) == '+' || peek(c) == '-'))
             c->pos++;
-        if (check_digits(c, "expected a digit in the exponent") < 0)
+        if (check_digits(c, MSG("expected a digit in the exponent")) < 0)
             return -1;
     }
     return 0;
