@@ -1,0 +1,1 @@
+tl_fuzz_target(csr SOURCES ${CMAKE_CURRENT_LIST_DIR}/fuzz_csr.c LIBS tl_cloud)
