@@ -12,9 +12,13 @@
  * tl_atca_cmd_misc.c (SHA, GenDig, MAC, CheckMac, Counter, PrivWrite,
  * UpdateExtra, SelfTest).
  *
- * TODO(608A): IO protection (encrypted ECDH output, Verify with MAC) is not
- * implemented; ECDH returns its result in the clear, which the default
- * layout allows.
+ * 608A IO protection: tl_atca_ecdh_ioenc and tl_atca_verify_extern_mac
+ * return what the chip sends (encrypted secret and nonce, or the Verify
+ * MAC); the host-side arithmetic that opens or checks them (SHA-256 with the
+ * IO protection key, layouts in cryptoauthlib's atcah_io_decrypt and
+ * atcah_verify_mac) is the caller's, as are the GenDig/MAC computations
+ * behind an encrypted PrivWrite (tl_atca_privwrite_enc). The driver has no
+ * SHA-256 of its own.
  */
 #ifndef TL_ATCA_CMD_H
 #define TL_ATCA_CMD_H
@@ -111,16 +115,33 @@ tl_atca_status tl_atca_nonce_rand(tl_atca_device *dev, const uint8_t numin[20],
 /* Nonce pass-through: TempKey = in (32 bytes). */
 tl_atca_status tl_atca_nonce_load(tl_atca_device *dev, const uint8_t in[32]);
 
+/* Nonce pass-through to a 608A target: TL_ATCA_NONCE_TEMPKEY (32 or 64
+ * bytes), TL_ATCA_NONCE_MSGDIGBUF (32 or 64) or TL_ATCA_NONCE_ALTKEYBUF
+ * (32). A load into another buffer leaves TempKey invalid. */
+#define TL_ATCA_NONCE_TEMPKEY   0x00
+#define TL_ATCA_NONCE_MSGDIGBUF 0x40
+#define TL_ATCA_NONCE_ALTKEYBUF 0x80
+tl_atca_status tl_atca_nonce_load_target(tl_atca_device *dev, uint8_t target,
+                                         const uint8_t *in, size_t len);
+
 /* GenKey private: a new P-256 key in slot; its public key out (may be NULL). */
 tl_atca_status tl_atca_genkey(tl_atca_device *dev, unsigned slot, uint8_t pub[64]);
 
 /* GenKey public: the public key of the private key in slot. */
 tl_atca_status tl_atca_get_pubkey(tl_atca_device *dev, unsigned slot, uint8_t pub[64]);
 
-/* GenKey digest: a digest over the slot's public key into TempKey;
- * other is the 3 bytes of other data. */
+/* GenKey PubKey digest (mode 0x10): TempKey = SHA-256(TempKey, 0x40,
+ * other[3], SN[8], SN[0:1], 25 zeros, X||Y) over the public key stored in
+ * slot (a P-256 public-key slot); needs a valid TempKey (a Nonce first). */
 tl_atca_status tl_atca_genkey_digest(tl_atca_device *dev, unsigned slot,
                                      const uint8_t other[3]);
+
+/* GenKey with digest (mode 0x08, with 0x04 when make_new): a new key (or
+ * the slot's existing one) whose public key comes out, and TempKey =
+ * SHA-256(TempKey, 0x40, mode, slot LE16, SN[8], SN[0:1], 25 zeros, X||Y),
+ * ready for Sign internal. Needs a valid TempKey (a Nonce first). */
+tl_atca_status tl_atca_genkey_with_digest(tl_atca_device *dev, unsigned slot,
+                                          int make_new, uint8_t pub[64]);
 
 /* ECDSA sign of an external 32-byte digest (Nonce pass-through, then Sign
  * external): raw r||s. */
@@ -142,6 +163,21 @@ tl_atca_status tl_atca_verify_extern(tl_atca_device *dev, const uint8_t digest[3
 tl_atca_status tl_atca_ecdh(tl_atca_device *dev, unsigned slot, const uint8_t peer[64],
                             uint8_t out[32]);
 
+/* 608A ECDH with IO protection (mode 0x0E): enc = secret XOR
+ * SHA-256(IOKey || nonce[0:16]), nonce is the chip's 32-byte random. The
+ * config must enable the IO protection key (ChipOptions). */
+tl_atca_status tl_atca_ecdh_ioenc(tl_atca_device *dev, unsigned slot,
+                                  const uint8_t peer[64], uint8_t enc[32],
+                                  uint8_t nonce[32]);
+
+/* 608A Verify external with output MAC (mode 0xA2): the message digest and
+ * the host's 32-byte system nonce go to the MsgDigBuf; on a valid signature
+ * TL_ATCA_OK and mac = SHA-256(IOKey, digest, sysnonce, sig, 0x45, 0xA2,
+ * 04 00), which the host must check; TL_ATCA_ERR_MISCOMPARE if not valid. */
+tl_atca_status tl_atca_verify_extern_mac(tl_atca_device *dev, const uint8_t digest[32],
+                                         const uint8_t sig[64], const uint8_t pub[64],
+                                         const uint8_t sysnonce[32], uint8_t mac[32]);
+
 /* ECDH whose result goes into slot|1 (508A: SlotConfig WriteECDH set; 608A:
  * mode copy-to-slot). Nothing comes out; if a 508A slot without WriteECDH
  * returns the secret anyway, it is wiped and TL_ATCA_ERR_CONFIG_MISMATCH
@@ -162,6 +198,12 @@ tl_atca_status tl_atca_sha_end(tl_atca_device *dev, const uint8_t *last, size_t 
 /* SHA-256 of msg computed by the chip (start, updates, end). */
 tl_atca_status tl_atca_sha256(tl_atca_device *dev, const uint8_t *msg, size_t len,
                               uint8_t digest[32]);
+
+/* HMAC-SHA256 by the chip with the first 32 bytes of data slot `slot` as the
+ * key (SHA mode 4 start, 64-byte updates, end: mode 5 on the 508A, 2 on the
+ * 608A). The slot must be a symmetric key and the data zone locked. */
+tl_atca_status tl_atca_hmac(tl_atca_device *dev, unsigned slot, const uint8_t *msg,
+                            size_t len, uint8_t mac[32]);
 
 /* GenDig: zone (0 config, 1 OTP, 2 data, 3 shared nonce, 4 counter,
  * 5 key config), key id, other data (0, 4 or 32 bytes). */
@@ -188,7 +230,15 @@ tl_atca_status tl_atca_counter(tl_atca_device *dev, unsigned which, int incremen
 tl_atca_status tl_atca_privwrite(tl_atca_device *dev, unsigned slot,
                                  const uint8_t value[36], const uint8_t *mac);
 
-/* UpdateExtra: mode 0 UserExtra, 1 Selector, 2 limited-use decrement. */
+/* Encrypted PrivWrite (zone 0x40, after the data lock): data is the
+ * 36-byte value XOR (TempKey || SHA-256(TempKey)[0:4]) then the 32-byte MAC
+ * SHA-256(TempKey, 0x46, 0x40, slot LE16, SN[8], SN[0:1], 21 zeros,
+ * value), TempKey from a GenDig over the slot's WriteKey. */
+tl_atca_status tl_atca_privwrite_enc(tl_atca_device *dev, unsigned slot,
+                                     const uint8_t data[68]);
+
+/* UpdateExtra: mode 0 UserExtra, 1 Selector, 2 limited-use decrement of
+ * the key in slot value. */
 tl_atca_status tl_atca_updateextra(tl_atca_device *dev, uint8_t mode, uint16_t value);
 
 /* SelfTest (608A only): mode bits 0x01 RNG, 0x04 ECDSA, 0x08 ECDH, 0x10

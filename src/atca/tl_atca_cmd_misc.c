@@ -6,6 +6,8 @@
 #define SHA_START 0x00
 #define SHA_UPDATE 0x01
 #define SHA_END 0x02
+#define SHA_HMAC_START 0x04
+#define SHA_HMAC_END_508 0x05
 
 tl_atca_status tl_atca_sha_start(tl_atca_device *dev)
 {
@@ -44,6 +46,25 @@ tl_atca_status tl_atca_sha256(tl_atca_device *dev, const uint8_t *msg, size_t le
         len -= 64;
     }
     return tl_atca_sha_end(dev, msg, len, digest);
+}
+
+tl_atca_status tl_atca_hmac(tl_atca_device *dev, unsigned slot, const uint8_t *msg,
+                            size_t len, uint8_t mac[32])
+{
+    tl_atca_status st;
+    uint8_t end = dev->model == TL_ATCA_MODEL_608A ? SHA_END : SHA_HMAC_END_508;
+    if (slot >= TL_ATCA_SLOT_COUNT || (len && !msg) || !mac)
+        return tl_atca__fail(dev, TL_ATCA_ERR_ARG);
+    st = tl_atca_execute(dev, TL_ATCA_OP_SHA, SHA_HMAC_START, (uint16_t)slot, NULL, 0, NULL, 0);
+    if (st != TL_ATCA_OK)
+        return st;
+    while (len >= 64) {
+        if ((st = tl_atca_sha_update(dev, msg)) != TL_ATCA_OK)
+            return st;
+        msg += 64;
+        len -= 64;
+    }
+    return tl_atca_execute(dev, TL_ATCA_OP_SHA, end, (uint16_t)len, msg, len, mac, 32);
 }
 
 tl_atca_status tl_atca_gendig(tl_atca_device *dev, uint8_t zone, uint16_t key_id,
@@ -110,6 +131,15 @@ tl_atca_status tl_atca_privwrite(tl_atca_device *dev, unsigned slot,
     /* Zone byte 0x00: clear text (0x40 would mean encrypted with a MAC). */
     return tl_atca_execute(dev, TL_ATCA_OP_PRIVWRITE, 0x00, (uint16_t)slot, data,
                            sizeof data, NULL, 0);
+}
+
+tl_atca_status tl_atca_privwrite_enc(tl_atca_device *dev, unsigned slot,
+                                     const uint8_t data[68])
+{
+    if (slot >= TL_ATCA_SLOT_COUNT || !data)
+        return tl_atca__fail(dev, TL_ATCA_ERR_ARG);
+    return tl_atca_execute(dev, TL_ATCA_OP_PRIVWRITE, TL_ATCA_ZONE_ENCRYPTED, (uint16_t)slot,
+                           data, 68, NULL, 0);
 }
 
 tl_atca_status tl_atca_updateextra(tl_atca_device *dev, uint8_t mode, uint16_t value)
