@@ -103,12 +103,22 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
     for (i = 1; i <= repeat && rc == TL_CLI_EXIT_OK; i++) {
         size_t len = format_message(msg, i, payload, sizeof payload);
         uint32_t since = tl_cli_mqtt_now(), seq = 0;
+        m->jfile.error = 0;
         for (;;) {
             tl_mqtt_client_status cs = tl_mqtt_client_publish(
                 &m->client, topic, strlen(topic), (const uint8_t *)payload, len,
                 (uint8_t)qos, tl_cli_opt_value(&a, "retain") != NULL, &seq);
             if (cs == TL_MQTT_CLIENT_OK)
                 break;
+            if (cs == TL_MQTT_CLIENT_ERR_JOURNAL) {   /* full disk, I/O error */
+                rc = tl_cli_fail("message %ld not stored: the QoS 1 journal %s (mqtt.queue_path) "
+                                 "cannot take it: %s; the %zu unacknowledged messages stored "
+                                 "before it stay there and go out on the next run",
+                                 i, tl_config_str(&cfg, TL_CFG_MQTT_QUEUE_PATH),
+                                 m->jfile.error ? strerror(m->jfile.error) : "write failed",
+                                 tl_mqtt_journal_count(&m->journal));
+                break;
+            }
             if (cs != TL_MQTT_CLIENT_ERR_QUEUE_FULL && cs != TL_MQTT_CLIENT_ERR_NOT_CONNECTED &&
                 cs != TL_MQTT_CLIENT_ERR_TRANSPORT) {
                 rc = tl_cli_fail("publish to '%s': %s", topic, tl_mqtt_client_status_text(cs));

@@ -234,6 +234,7 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
     tl_mqtt_journal_status st;
     uint32_t crc;
     size_t body;
+    int attempt;
     if (!j || !topic || topic_len == 0 || topic_len > 0xFFFF || (!payload && payload_len))
         return TL_MQTT_JOURNAL_ERR_ARGUMENT;
     body = 2 + topic_len + payload_len;
@@ -252,7 +253,6 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
     if ((st = room(j, (uint32_t)(body + TL_MQTT_JOURNAL_OVERHEAD))) != TL_MQTT_JOURNAL_OK)
         return st;
     e.seq = j->next_seq;
-    e.off = j->size;
     e.len = (uint32_t)body;
     e.flags = (uint8_t)(TL_MQTT_JOURNAL_F_QOS1 | (retain ? TL_MQTT_JOURNAL_F_RETAIN : 0));
     header(h, REC_MSG, e.flags, e.len, e.seq);
@@ -263,11 +263,22 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
     crc = tl_mqtt_journal_crc32(crc, payload, payload_len);
     put32(c, crc);
     s = j->store;
-    if ((*s)->append(s, h, sizeof h, 0) != 0 ||
-        (*s)->append(s, (const uint8_t *)topic, topic_len, 0) != 0 ||
-        (payload_len && (*s)->append(s, payload, payload_len, 0) != 0) ||
-        (*s)->append(s, c, 4, 1) != 0)
-        return store_failed(j);
+    for (attempt = 0;; attempt++) {
+        e.off = j->size;
+        if ((*s)->append(s, h, sizeof h, 0) == 0 &&
+            (*s)->append(s, (const uint8_t *)topic, topic_len, 0) == 0 &&
+            (!payload_len || (*s)->append(s, payload, payload_len, 0) == 0) &&
+            (*s)->append(s, c, 4, 1) == 0)
+            break;
+        st = store_failed(j);
+        /* A full medium (or a file size limit) may still take the record once
+         * compaction has given back the space of acknowledged messages; the
+         * partial record goes with the compaction. */
+        if (attempt || tl_mqtt_journal_compact(j) != TL_MQTT_JOURNAL_OK ||
+            j->size > j->max_bytes ||
+            (uint32_t)(body + TL_MQTT_JOURNAL_OVERHEAD) > j->max_bytes - j->size)
+            return st;
+    }
     j->size += e.len + TL_MQTT_JOURNAL_OVERHEAD;
     (void)insert(j, &e);   /* room was checked above */
     if (++j->next_seq == 0)

@@ -135,7 +135,11 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
 
 /* Append a message durably; *seq gets its sequence number. ERR_FULL (no
  * room until messages are acknowledged) and ERR_TOO_BIG (larger than the
- * work buffer or max_bytes: it never fits) leave the journal as it was. */
+ * work buffer or max_bytes: it never fits) leave the journal as it was.
+ * When the store refuses the write (a full medium), the journal compacts
+ * (giving back the space of acknowledged messages) and tries once more;
+ * ERR_STORE then means this message is not stored, and every message
+ * stored before stays readable. */
 tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *topic,
                                               size_t topic_len, const uint8_t *payload,
                                               size_t payload_len, int retain, uint32_t *seq);

@@ -5,6 +5,9 @@
  * fdatasync(). Compaction writes PATH.tmp, syncs it, renames it over PATH
  * and syncs the directory, so a crash leaves the old journal or the new one.
  * The file is locked (flock) while open: one process owns a journal.
+ * Opening one ignores SIGXFSZ for the process, so that a file size limit
+ * (RLIMIT_FSIZE) shows up as a failed write (EFBIG, kept in error) like a
+ * full disk, instead of killing the device process.
  */
 #ifndef TL_JOURNAL_FILE_H
 #define TL_JOURNAL_FILE_H
@@ -19,6 +22,7 @@ typedef struct {
     int tmp_fd;
     char path[512];
     char tmp[520];
+    int error;     /* errno of the last failed write, sync or rename (0: none) */
 } tl_journal_file;
 
 /* Open (or create, mode 0600) the journal file at path and lock it.

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -55,11 +56,13 @@ static int jf_read(const tl_mqtt_journal_store_class **ctx, uint32_t off, uint8_
 static int jf_append(const tl_mqtt_journal_store_class **ctx, const uint8_t *buf, size_t len,
                      int sync)
 {
-    int fd = ((tl_journal_file *)ctx)->fd;
-    if (write_all(fd, buf, len) != 0)
+    tl_journal_file *f = (tl_journal_file *)ctx;
+    if (write_all(f->fd, buf, len) != 0 || (sync && fdatasync(f->fd) != 0)) {
+        f->error = errno;
         return -1;
-    /* Data only: the size change is metadata fdatasync also writes. */
-    return sync ? fdatasync(fd) : 0;
+    }
+    /* fdatasync: data only, but the size change is metadata it also writes. */
+    return 0;
 }
 
 static int jf_begin(const tl_mqtt_journal_store_class **ctx)
@@ -68,13 +71,21 @@ static int jf_begin(const tl_mqtt_journal_store_class **ctx)
     if (f->tmp_fd >= 0)
         close(f->tmp_fd);
     f->tmp_fd = open(f->tmp, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (f->tmp_fd < 0)
+        f->error = errno;
     return f->tmp_fd >= 0 ? 0 : -1;
 }
 
 static int jf_rewrite(const tl_mqtt_journal_store_class **ctx, const uint8_t *buf, size_t len)
 {
     tl_journal_file *f = (tl_journal_file *)ctx;
-    return f->tmp_fd >= 0 ? write_all(f->tmp_fd, buf, len) : -1;
+    if (f->tmp_fd < 0)
+        return -1;
+    if (write_all(f->tmp_fd, buf, len) != 0) {
+        f->error = errno;
+        return -1;
+    }
+    return 0;
 }
 
 static int jf_commit(const tl_mqtt_journal_store_class **ctx)
@@ -87,6 +98,7 @@ static int jf_commit(const tl_mqtt_journal_store_class **ctx)
         return -1;
     if (fsync(f->tmp_fd) != 0 || flock(f->tmp_fd, LOCK_EX | LOCK_NB) != 0 ||
         rename(f->tmp, f->path) != 0) {
+        f->error = errno;
         close(f->tmp_fd);
         f->tmp_fd = -1;
         unlink(f->tmp);
@@ -120,6 +132,7 @@ int tl_journal_file_open(tl_journal_file *f, const char *path, char *err, size_t
     memset(f, 0, sizeof *f);
     f->vtable = &file_class;
     f->fd = f->tmp_fd = -1;
+    signal(SIGXFSZ, SIG_IGN);
     if (!path[0] || strlen(path) >= sizeof f->path) {
         snprintf(err, errcap, "mqtt.queue_path '%s': empty or too long", path);
         return -1;
