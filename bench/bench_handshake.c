@@ -6,6 +6,9 @@
  * chain, MQTT buffer; and the record buffer, sized by --iobuf) is on the
  * heap so massif sees the session's whole RAM.
  *   bench_handshake HOST PORT CA CERT (--key FILE | --chip URI --slot N) [--iobuf N]
+ *                   [--offload ecdh|verify|ecdh+verify] [--ecdh-slot N]
+ * --offload also sends ECDHE and/or the server's ECDSA verifications to the
+ * chip (--chip; the 508A uses --ecdh-slot, 2 by default).
  * Prints "ok" and exits 0 when CONNACK accepts the connection.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
     char err[256];
     size_t len, used, iobuf_len = BR_SSL_BUFSIZE_BIDI;
     long n, got = 0;
+    unsigned offload = 0, ecdh_slot = 2;
     int i;
 
     if (argc < 7)
@@ -84,6 +88,11 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--slot") == 0) {
             tl_signer_chip_init(&s->chip, &s->dev, (unsigned)atoi(argv[i + 1]));
             signer = &s->chip.vtable;
+        } else if (strcmp(argv[i], "--offload") == 0) {
+            offload = (strstr(argv[i + 1], "ecdh") ? TL_TLS_CHIP_ECDH : 0u) |
+                      (strstr(argv[i + 1], "verify") ? TL_TLS_CHIP_VERIFY : 0u);
+        } else if (strcmp(argv[i], "--ecdh-slot") == 0) {
+            ecdh_slot = (unsigned)atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "--iobuf") == 0) {
             iobuf_len = (size_t)atoi(argv[i + 1]);
             if (iobuf_len < 512 || iobuf_len > BR_SSL_BUFSIZE_BIDI)
@@ -96,6 +105,8 @@ int main(int argc, char **argv)
     if (!iobuf)
         return die("out of memory");
     tl_tls_client_init(&s->tls, iobuf, iobuf_len, &s->anchors, signer, &s->chain);
+    if (offload && tl_tls_client_use_chip(&s->tls, &s->dev, offload, ecdh_slot) != 0)
+        return die("the chip cannot take this offload (--chip first?)");
     if (tl_tcp_connect(&s->tcp, argv[1], (unsigned)atoi(argv[2]), 5000, err, sizeof err) != 0)
         return die(err);
     if (tl_tls_client_connect(&s->tls, &s->tcp.vtable, "localhost", 10000) != 0)
@@ -118,6 +129,10 @@ int main(int argc, char **argv)
     if (tl_mqtt_decode_packet(s->mqtt, (size_t)got, 16, &pkt, &used) != TL_MQTT_COMPLETE ||
         tl_mqtt_parse_connack(&pkt, &ack) != TL_MQTT_OK || ack.return_code != 0)
         return die("CONNACK refused");
+    if ((offload & TL_TLS_CHIP_ECDH) && s->tls.chip.ecdh_ops != 1)
+        return die("the chip did not do the ECDHE");
+    if ((offload & TL_TLS_CHIP_VERIFY) && s->tls.chip.verify_ops == 0)
+        return die("the chip verified nothing");
     if (tl_mqtt_encode_disconnect(s->mqtt, sizeof s->mqtt, &len) == TL_MQTT_OK)
         (void)s->tls.vtable->send(&s->tls.vtable, s->mqtt, len, 1000);
     s->tls.vtable->close(&s->tls.vtable);

@@ -45,6 +45,9 @@
 #ifndef TL_TLS_CHAIN_STORE
 #define TL_TLS_CHAIN_STORE 2048    /* DER of the client certificate chain */
 #endif
+#ifndef TL_TLS_ERROR_TEXT
+#define TL_TLS_ERROR_TEXT 1   /* 0: tl_tls_error_text() without its sentences (devices) */
+#endif
 #ifndef TL_TLS_FALLBACK_TIME
 #define TL_TLS_FALLBACK_TIME 1767225600UL  /* 2026-01-01, overridden by the build */
 #endif
@@ -150,23 +153,26 @@ void tl_tls_x509_set_clock(tl_tls_x509 *x, uint32_t days, uint32_t seconds);
  *                       software.
  *
  * Defaults for an 80 MHz device (tl_tls_chip_default), from `make bench`
- * (docs/PERFORMANCE.md; device instructions with BearSSL's m15/i15 code,
- * one instruction per cycle assumed, chip times at the datasheet maximum):
- *   Verify  on, both models. BearSSL verifies a P-256 signature in ~24 M
- *           instructions (~0.30 s at 80 MHz), the chip in at most
- *           29 + 72 ms (508A) or 20 + 105 ms (608A) for Nonce + Verify,
- *           plus ~16 ms of I2C at 100 kHz. An ECDSA server costs two or
- *           three verifications per handshake: ~0.5 s saved.
- *   ECDH    on for the 608A, off for the 508A. In software ECDHE is two
- *           scalar multiplications (~13 M instructions, ~0.16 s); the chip
- *           needs GenKey + ECDH, at most 115 + 75 ms on the 608A, about
- *           the same time. What decides it: the chip's ~0.2 s leaves the
- *           CPU free (an ESP8266 must return to its Wi-Fi stack regularly,
- *           a 0.16 s computation blocks it) and the ephemeral key is
- *           never in device RAM. On the 508A the same wait comes with an
- *           EEPROM write per handshake, so it stays opt-in.
- * With both on, the device's handshake is symmetric crypto and hashing only
- * (for an ECDSA server).
+ * (docs/PERFORMANCE.md): callgrind counts of one handshake + MQTT CONNECT
+ * with BearSSL's m15/i15 code and the chip key, against an ECDSA server
+ * (one certificate under the CA): 74.2 M instructions; 52.4 M with ECDHE
+ * on the chip; 25.9 M with Verify on the chip; 4.2 M with both. At 80 MHz
+ * and one instruction per cycle (an assumption; x86 counts stand in for
+ * Xtensa ones), the chip's documented maximum times added, I2C at 100 kHz:
+ *   Verify  on, both models. Two verifications cost the device 48.3 M
+ *           instructions (0.60 s); the chip takes at most 2 x (29 + 72) ms
+ *           on the 508A, 2 x (20 + 105) ms on the 608A, + 33 ms of I2C:
+ *           the session drops from 1.03 to 0.66 s (508A), 1.07 to 0.75 s
+ *           (608A).
+ *   ECDH    on for the 608A, off (opt-in) for the 508A. ECDHE costs the
+ *           device 21.8 M instructions (0.27 s); GenKey + ECDH take at most
+ *           115 + 75 ms (608A), 115 + 58 ms (508A), + 16 ms of I2C: a small
+ *           gain (0.06-0.09 s at the maximum times), but the ephemeral key
+ *           is never in device RAM and the CPU is free while the chip works
+ *           (an ESP8266 must get back to its Wi-Fi stack regularly). On the
+ *           508A that gain is not worth an EEPROM write per handshake.
+ * Both on (608A): 0.69 s instead of 1.07 s, and the device does only
+ * hashing and AES for an ECDSA server.
  */
 #define TL_TLS_CHIP_ECDH   0x1u
 #define TL_TLS_CHIP_VERIFY 0x2u
