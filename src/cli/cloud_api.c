@@ -37,7 +37,8 @@ static const tl_cli_help api_help = {
     "[--dir DIR] [--port N]",
     "Run the cloud's AWS-IoT-compatible HTTPS API in the foreground (internal:\n"
     "`cloud start` runs it in the background). Every request must be SigV4-signed\n"
-    "with the key in DIR/credentials. Exits on SIGTERM/SIGINT and when the\n"
+    "with a key in DIR/credentials (the admin's, or a user's from `cloud users`,\n"
+    "re-read when the file changes). Exits on SIGTERM/SIGINT and when the\n"
     "cloud's broker is no longer running.",
     api_opts, 0 };
 
@@ -73,7 +74,7 @@ static int cmd_api(tl_cli *cli, const char *prog, int argc, char **argv)
 {
     tl_cli_args a;
     tl_cli_cloud_state s;
-    char err[2048], id[128], secret[128], db[TL_CLOUD_PATH_MAX];
+    char err[2048], id[128], secret[128], db[TL_CLOUD_PATH_MAX], creds[TL_CLOUD_PATH_MAX];
     char *ca_key = NULL, *ca_cert = NULL, *key = NULL, *cert = NULL;
     tl_api *api = NULL;
     int r = tl_cli_parse(cli, &a, prog, &api_help, argc, argv);
@@ -91,7 +92,8 @@ static int cmd_api(tl_cli *cli, const char *prog, int argc, char **argv)
         read_in(dir, "ca.pem", &ca_cert, err, sizeof err) ||
         read_in(dir, "server.key", &key, err, sizeof err) ||
         read_in(dir, "server.pem", &cert, err, sizeof err) ||
-        tl_cli_cloud_path(db, sizeof db, dir, "registry.db") != 0) {
+        tl_cli_cloud_path(db, sizeof db, dir, "registry.db") != 0 ||
+        tl_cli_cloud_path(creds, sizeof creds, dir, "credentials") != 0) {
         r = tl_cli_fail("%s", err);
         goto out;
     }
@@ -103,8 +105,10 @@ static int cmd_api(tl_cli *cli, const char *prog, int argc, char **argv)
         snprintf(endpoint, sizeof endpoint, "%s", s.endpoint);
     else
         snprintf(endpoint, sizeof endpoint, "%s:%u", s.endpoint, s.mqtt_port);
+    /* The users come from the credentials file, re-read by the API when it
+     * changes, so `cloud users add|remove` apply to a running cloud. */
     tl_api_config cfg = { (unsigned)port, db, ca_key, ca_cert, key, cert, 0, id, secret,
-                          API_REGION, API_ACCOUNT, endpoint, 365 };
+                          API_REGION, API_ACCOUNT, endpoint, 365, creds };
     if (!tl_api_tls_supported()) {
         /* Never block development on a libmicrohttpd without TLS, but say so
          * loudly: plain HTTP stays on the loopback interface only. */

@@ -80,20 +80,30 @@ static int random_text(char *out, size_t n, const char *alphabet)
 
 /* An access key pair shaped like AWS's: AKIA + 16 base32 characters, and a
  * 40-character secret from the base64 alphabet. */
+int tl_cli_cloud_new_key(char id[21], char secret[41])
+{
+    memcpy(id, "AKIA", 4);
+    return random_text(id + 4, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 0 ||
+                   random_text(secret, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                           "0123456789+/") != 0
+               ? -1
+               : 0;
+}
+
 static int make_creds(const char *dir, char *err, size_t errcap)
 {
     char id[21], secret[41], text[256];
-    memcpy(id, "AKIA", 4);
-    if (random_text(id + 4, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 0 ||
-        random_text(secret, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                "0123456789+/") != 0) {
+    if (tl_cli_cloud_new_key(id, secret) != 0) {
         snprintf(err, errcap, "random number generator failed");
         return -1;
     }
     snprintf(text, sizeof text,
              "# trustlink local cloud: the API's access key (AWS shared credentials format)\n"
              "[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", id, secret);
-    return write_new(dir, "credentials", text, err, errcap);
+    int rc = write_new(dir, "credentials", text, err, errcap);
+    memset(secret, 0, sizeof secret);
+    memset(text, 0, sizeof text);
+    return rc;
 }
 
 static int make_ca(const char *dir, char *err, size_t errcap)

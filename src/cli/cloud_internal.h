@@ -5,8 +5,9 @@
  * The cloud directory (mode 0700) holds:
  *   ca.key ca.pem            the CA (key 0600), made once, never regenerated
  *   server.key server.pem    the broker's and the API's certificate
- *   credentials              the API's access key pair, in the AWS shared
- *                            credentials format (0600)
+ *   credentials              the API's access keys, in the AWS shared
+ *                            credentials format (0600): the admin's first,
+ *                            then `cloud users` (src/cloud/tl_api_iam.h)
  *   registry.db              the SQLite registry (tl_registry)
  *   cloud.state              ports and endpoint of the last start
  *   mosquitto.conf           regenerated on every start (tl_cloud_conf)
@@ -52,7 +53,12 @@ int tl_cli_cloud_path(char *path, size_t cap, const char *dir, const char *name)
 int tl_cli_cloud_init(const char *dir, const char *endpoint, char *abs, size_t abscap,
                       int *created, char *err, size_t errcap);
 
-/* Read the access key pair from dir/credentials. 0 or -1 with err. */
+/* A new random access key pair shaped like AWS's (AKIA...). 0, or -1 if the
+ * random number generator failed. */
+int tl_cli_cloud_new_key(char id[21], char secret[41]);
+
+/* Read the admin's access key pair (the first) from dir/credentials. 0 or -1
+ * with err. */
 int tl_cli_cloud_read_creds(const char *dir, char *key_id, size_t idcap, char *secret,
                             size_t secretcap, char *err, size_t errcap);
 
@@ -100,6 +106,9 @@ pid_t tl_cli_cloud_api_running(const char *dir);
 pid_t tl_cli_cloud_start_api(const char *dir, unsigned port, char *err, size_t errcap);
 int tl_cli_cloud_stop_api(const char *dir);
 int tl_cli_cloud_cmd_api(tl_cli *cli, const char *prog, int argc, char **argv);
+
+/* trustlink cloud users add|list|remove (cmd_cloud_users.c). */
+extern const tl_cli_cmd tl_cli_cloud_user_cmds[];
 
 /* The leaves in cmd_cloud_ca.c. */
 int tl_cli_cloud_cmd_init(tl_cli *cli, const char *prog, int argc, char **argv);

@@ -365,6 +365,7 @@ const tl_cli_cmd tl_cli_cloud_cmds[] = {
     { "init", "create the cloud directory without starting it", tl_cli_cloud_cmd_init, NULL },
     { "ca", "use the cloud's certificate authority directly", NULL, ca_cmds },
     { "api", "run the API server in the foreground (internal; start runs it)", tl_cli_cloud_cmd_api, NULL },
+    { "users", "add, list, remove API users and the actions they may perform", NULL, tl_cli_cloud_user_cmds },
     { "things", "list, describe, create, update, delete things (API)", NULL, tl_cli_cloud_thing_cmds },
     { "certs", "list, describe, update certificates (API)", NULL, tl_cli_cloud_cert_cmds },
     { "policies", "list, get, create, attach, detach policies (API)", NULL, tl_cli_cloud_policy_cmds },

@@ -7,28 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tl_api_internal.h"
-
-#define MAX_PAIRS 64
-
-static const char *const services[] = { "iot", "iotdata", NULL };
-
-typedef struct {
-    tl_sigv4_header v[MAX_PAIRS];
-    size_t n;
-} pairs;
-
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
-{
-    pairs *p = cls;
-    (void)kind;
-    if (p->n < MAX_PAIRS)
-        p->v[p->n++] = (tl_sigv4_header){ key, value ? value : "" };
-    return MHD_YES;
-}
 
 /* Per-connection upload state (MHD's con_cls). */
 typedef struct {
@@ -118,21 +98,13 @@ static int route_endpoint(tl_api_req *r)
     return 1;
 }
 
-/* Verify the signature, then hand the request to the route that owns it. */
+/* Verify the signature and the caller's permission (tl_api_auth.c), then
+ * hand the request to the route that owns it. */
 static void handle(tl_api_req *r)
 {
-    pairs h = { .n = 0 }, q = { .n = 0 };
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect, &h);
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, &q);
-    tl_sigv4_request sr = { r->method, r->path, q.v, q.n, h.v, h.n,
-                            (const unsigned char *)r->body, r->body_len };
-    tl_sigv4_key key = { r->api->key_id, r->api->secret, services };
-    char msg[512];
-    tl_sigv4_status st = tl_sigv4_verify(&sr, &key, (long long)time(NULL), msg, sizeof msg);
-    if (st != TL_SIGV4_OK) {
-        tl_api__error(r, 403, tl_sigv4_error_name(st), "%s", msg);
+    const tl_api_user *u = tl_api__authenticate(r);
+    if (!u || tl_api__authorize(r, u) != 0)
         return;
-    }
     if (route_endpoint(r) || tl_api__route_shadow(r) || tl_api__route_things(r) ||
         tl_api__route_certs(r) || tl_api__route_policies(r))
         return;
@@ -227,12 +199,14 @@ int tl_api_start(tl_api **out, const tl_api_config *cfg, char *err, size_t errca
     }
     api->ca_key = copy(cfg->ca_key_pem);
     api->ca_cert = copy(cfg->ca_cert_pem);
-    api->key_id = copy(cfg->key_id);
-    api->secret = copy(cfg->secret);
     api->region = copy(cfg->region);
     api->account = copy(cfg->account);
     api->endpoint = copy(cfg->endpoint);
     api->cert_days = cfg->cert_days > 0 ? cfg->cert_days : 365;
+    if (tl_api__users_init(api, cfg, err, errcap) != 0) {
+        tl_api_stop(api);
+        return -1;
+    }
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -272,10 +246,8 @@ void tl_api_stop(tl_api *api)
     tl_registry_close(api->reg);
     free(api->ca_key);
     free(api->ca_cert);
-    if (api->secret)
-        memset(api->secret, 0, strlen(api->secret));
-    free(api->key_id);
-    free(api->secret);
+    tl_api_users_free(&api->users);
+    free(api->creds_path);
     free(api->region);
     free(api->account);
     free(api->endpoint);

@@ -2,7 +2,10 @@
  * tl_api: the local cloud's AWS-IoT-compatible HTTPS API (libmicrohttpd).
  *
  * Listens on 127.0.0.1 only. Every request must carry a valid SigV4
- * Authorization header (tl_sigv4) for the cloud's one access key; the
+ * Authorization header (tl_sigv4) for one of the cloud's access keys: the
+ * admin's, or a user's from the credentials file (tl_api_iam.h), who may only
+ * perform the actions allowed to it; anything else is answered like AWS:
+ * 403 AccessDeniedException naming the user, the action and the resource. The
  * credential scope may name service "iot" or "iotdata" for any path, which
  * keeps the AWS CLI/SDKs (iot vs iot-data clients) and curl simple.
  * Routes follow AWS IoT's REST paths, JSON field names and error shape:
@@ -29,12 +32,18 @@ typedef struct {
     const char *server_key_pem;  /* TLS; NULL with plain_http */
     const char *server_cert_pem;
     int plain_http;         /* serve HTTP (only when TLS is unavailable) */
-    const char *key_id;     /* the access key pair */
-    const char *secret;
+    const char *key_id;     /* the admin's access key pair, when there is */
+    const char *secret;     /* no credentials_path */
     const char *region;     /* for ARNs */
     const char *account;
     const char *endpoint;   /* DescribeEndpoint's endpointAddress */
     int cert_days;          /* validity of issued certificates */
+    /* The credentials file (tl_api_iam.h) with the admin and the users, or
+     * NULL. It is read at start (a bad file fails the start) and again before
+     * a request whenever it changed (inode, size or mtime), so users added
+     * or removed take effect at once; a bad edit keeps the previous users
+     * and says why on stderr. */
+    const char *credentials_path;
 } tl_api_config;
 
 typedef struct tl_api tl_api;

@@ -6,14 +6,20 @@
 #include <stddef.h>
 
 #include "tl_api.h"
+#include "tl_api_iam.h"
 #include "tl_registry.h"
 #include "tl_sigv4.h"
 
 struct tl_api {
     struct MHD_Daemon *daemon;
     tl_registry *reg;
-    char *ca_key, *ca_cert, *key_id, *secret, *region, *account, *endpoint;
+    char *ca_key, *ca_cert, *region, *account, *endpoint;
     int cert_days;
+    /* The callers (tl_api_auth.c); the file's identity when last read. */
+    tl_api_users users;
+    char *creds_path;
+    unsigned long long creds_ino, creds_size;
+    long long creds_mtime_ns;
 };
 
 /* One request, as collected by the server before a route sees it. */
@@ -45,6 +51,16 @@ const char *tl_api__header(tl_api_req *r, const char *name);
 cJSON *tl_api__body(tl_api_req *r);
 /* "arn:aws:iot:<region>:<account>:<kind>/<name>" */
 void tl_api__arn(tl_api_req *r, char *buf, size_t cap, const char *kind, const char *name);
+
+/* Load the users: from cfg->credentials_path, else the one admin key. 0, or
+ * -1 with err. */
+int tl_api__users_init(tl_api *api, const tl_api_config *cfg, char *err, size_t errcap);
+/* Verify the request's SigV4 signature with the key it names and return its
+ * user; NULL after answering 403 with AWS's SigV4 error. */
+const tl_api_user *tl_api__authenticate(tl_api_req *r);
+/* 0 if u may perform the request's operation; else -1 after answering 403
+ * AccessDeniedException. */
+int tl_api__authorize(tl_api_req *r, const tl_api_user *u);
 
 /* Route families: return 1 if the path was theirs (answered), else 0. */
 int tl_api__route_things(tl_api_req *r);
