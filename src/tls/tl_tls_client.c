@@ -258,6 +258,9 @@ int tl_tls_client_error(const tl_tls_client *c)
 
 const char *tl_tls_error_text(int err)
 {
+#if !TL_TLS_ERROR_TEXT
+    return err ? "TLS error (see tl_tls_client_error())" : "no error";
+#else
     switch (err) {
     case 0: return "no error";
     case TL_TLS_ERR_TIMEOUT: return "the server did not answer in time";
@@ -287,4 +290,5 @@ const char *tl_tls_error_text(int err)
             return "handshake aborted (fatal alert sent)";
         return "TLS handshake failed";
     }
+#endif
 }
