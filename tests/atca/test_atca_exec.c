@@ -262,7 +262,17 @@ static void test_command_packets(void **state)
     assert_int_equal(tl_atca_nonce_load(&dev, b32), TL_ATCA_OK);
     expect_cmd(&f, TL_ATCA_OP_NONCE, 0x03, 0, 32);
     assert_int_equal(tl_atca_genkey_digest(&dev, 2, o3), TL_ATCA_OK);
-    expect_cmd(&f, TL_ATCA_OP_GENKEY, 0x08, 2, 3);
+    expect_cmd(&f, TL_ATCA_OP_GENKEY, 0x10, 2, 3);
+    {
+        uint8_t b68[68] = { 0 };
+        assert_int_equal(tl_atca_privwrite_enc(&dev, 2, b68), TL_ATCA_OK);
+        expect_cmd(&f, TL_ATCA_OP_PRIVWRITE, 0x40, 2, 68);
+        assert_int_equal(tl_atca_nonce_load_target(&dev, TL_ATCA_NONCE_MSGDIGBUF, b68, 64),
+                         TL_ATCA_OK);
+        expect_cmd(&f, TL_ATCA_OP_NONCE, 0x63, 0, 64);
+        assert_int_equal(tl_atca_nonce_load_target(&dev, TL_ATCA_NONCE_ALTKEYBUF, b68, 64),
+                         TL_ATCA_ERR_ARG);
+    }
     assert_int_equal(tl_atca_verify_extern(&dev, b32, b64, b64), TL_ATCA_OK);
     expect_cmd(&f, TL_ATCA_OP_VERIFY, 0x02, 4, 128);
     assert_int_equal(tl_atca_sha_start(&dev), TL_ATCA_OK);
