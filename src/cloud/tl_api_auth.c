@@ -166,14 +166,15 @@ int tl_api__authorize(tl_api_req *r, const tl_api_user *u)
     }
     if (tl_api_iam_allows(u->allow, action))
         return 0;
-    /* AWS's wording for an IAM user whose policies lack the action, e.g.
-     * "User: arn:aws:sts::...:assumed-role/... is not authorized to perform:
+    /* AWS's wording. The AWS IoT developer guide, "Troubleshooting AWS IoT
+     * identity and access" (security_iam_troubleshoot.html): "User:
+     * arn:aws:iam::123456789012:user/mateojackson is not authorized to
+     * perform: iot:DescribeThing on resource: MyIoTThing"; services now end
+     * it with the reason, e.g. "... is not authorized to perform:
      * iot:RegisterCertificateWithoutCA on resource: * because no
      * identity-based policy allows the iot:RegisterCertificateWithoutCA
-     * action" (github.com/aws/aws-connected-device-framework/issues/36); the
-     * user ARN form is IAM's troubleshooting example, "User:
-     * arn:aws:iam::123456789012:user/mateojackson is not authorized to
-     * perform: ..." (IAM troubleshooting pages of the AWS docs). */
+     * action" (github.com/aws/aws-connected-device-framework/issues/36). The
+     * resource is the ARN of "How AWS IoT works with IAM". */
     tl_api__error(r, 403, "AccessDeniedException",
                   "User: arn:aws:iam::%s:user/%s is not authorized to perform: %s on resource: "
                   "%s because no identity-based policy allows the %s action",

@@ -46,6 +46,9 @@ api "$ID_reader" "$SECRET_reader" GET /things
 expect_code 403 "reader: ListThings"; expect_out_has "iot:ListThings on resource: *"
 api "$ADMIN_ID" "$ADMIN_SECRET" GET /things/t-denied
 expect_code 404 "a denied CreateThing created nothing"
+api "$ID_reader" "$SECRET_reader" GET /no-such-route
+expect_code 403 "reader: a path without an action"; expect_out_has "only the admin may call it"
+api "$ADMIN_ID" "$ADMIN_SECRET" GET /no-such-route; expect_code 404 "admin: no such route"
 
 # --- wildcards ---
 add_user lister 'iot:List*, iot:Describe*'
