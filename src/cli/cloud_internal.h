@@ -7,7 +7,8 @@
  *   server.key server.pem    the broker's and the API's certificate
  *   credentials              the API's access keys, in the AWS shared
  *                            credentials format (0600): the admin's first,
- *                            then `cloud users` (src/cloud/tl_api_iam.h)
+ *                            then `cloud users` (src/cloud/tl_api_iam.h);
+ *                            credentials.lock serializes their changes
  *   registry.db              the SQLite registry (tl_registry)
  *   cloud.state              ports and endpoint of the last start
  *   mosquitto.conf           regenerated on every start (tl_cloud_conf)

@@ -296,12 +296,15 @@ static int cmd_remove(tl_cli *cli, const char *prog, int argc, char **argv)
         tl_cli_fail("out of memory");
     else {
         drop_section(f.text, u->name, text);
-        if (replace_creds(&f, text, err, sizeof err) != 0)
+        if (replace_creds(&f, text, err, sizeof err) != 0) {
             tl_cli_fail("%s", err);
-        else if (!cli->json)
-            fprintf(stderr, "trustlink: user %s removed\n", u->name), r = TL_CLI_EXIT_OK;
-        else
-            printf("{\"removed\": true}\n"), r = TL_CLI_EXIT_OK;
+        } else {
+            if (cli->json)
+                printf("{\"removed\": true}\n");
+            else
+                fprintf(stderr, "trustlink: user %s removed\n", u->name);
+            r = TL_CLI_EXIT_OK;
+        }
     }
     if (text) {
         memset(text, 0, strlen(text));
