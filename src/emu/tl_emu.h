@@ -169,7 +169,8 @@ void tl_emu_serial(const tl_emu *e, uint8_t sn[TL_ATCA_SN_SIZE]);
  *   Counter: 0x0F once at 2,097,151.
  *   Not implemented (0x03): DeriveKey, HMAC, AES, KDF, SecureBoot, Pause,
  *     GenKey 0x20 (608A MAC), Sign mode 0x01, Verify stored/validate modes,
- *     SHA public/context modes.
+ *     SHA context read/write (6, 7). SHA 3 adds the X||Y stored in a P-256
+ *     public-key slot to a running SHA/HMAC.
  *     PrivWrite: clear before the data lock; after it encrypted only (SlotConfig
  *     bit 14, TempKey from GenDig over the WriteKey slot, value XOR (TempKey ||
  *     SHA-256(TempKey)[0:4]) + MAC over the 36-byte value).

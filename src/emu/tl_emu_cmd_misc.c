@@ -91,8 +91,34 @@ uint8_t tl_emu__cmd_nonce(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t 
     return TL_ATCA_ST_OK;
 }
 
-/* SHA: 0 start, 1 update, 2 end; 4 HMAC start with the key in slot param2,
- * HMAC end 5 (508A) or 2 (608A). Public and context modes: not implemented. */
+/* SHA mode 3 (cryptoauthlib: "add 64 byte ECC public key in the slot to the
+ * SHA context"): X||Y of the P-256 public key stored in slot p2 (KeyConfig
+ * P256, not Private), without the slot's pad bytes. */
+static uint8_t sha_public(tl_emu *e, const tl_emu__cmd *c)
+{
+    uint16_t kc;
+    const uint8_t *s;
+    if (c->dlen != 0 || c->p2 >= TL_ATCA_SLOT_COUNT)
+        return TL_ATCA_ST_PARSE;
+    kc = tl_emu__key_config(e, c->p2);
+    if (!e->sha_active || (kc & TL_EMU__KC_PRIVATE) ||
+        TL_EMU__KC_KEYTYPE(kc) != TL_EMU__KEYTYPE_P256 || tl_atca_slot_size(c->p2) < 72)
+        return TL_ATCA_ST_EXEC;
+    s = tl_emu__slot(e, c->p2);
+    if (e->sha_active == 2) {
+        br_hmac_update(&e->hmac, s + 4, 32);
+        br_hmac_update(&e->hmac, s + 40, 32);
+    } else {
+        br_sha256_update(&e->sha, s + 4, 32);
+        br_sha256_update(&e->sha, s + 40, 32);
+    }
+    return TL_ATCA_ST_OK;
+}
+
+/* SHA: 0 start, 1 update, 2 end, 3 public key of a slot; 4 HMAC start with
+ * the key in slot param2, HMAC end 5 (508A) or 2 (608A). The 608A's context
+ * read/write (6, 7) is not implemented: the chip's context format is not in
+ * the material we could source. */
 uint8_t tl_emu__cmd_sha(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *olen)
 {
     int is608 = e->model == TL_ATCA_MODEL_608A;
@@ -115,6 +141,8 @@ uint8_t tl_emu__cmd_sha(tl_emu *e, const tl_emu__cmd *c, uint8_t *out, size_t *o
         /* The chip keeps the SHA context where TempKey lives. */
         e->tk_flags = 0;
         return TL_ATCA_ST_OK;
+    case 3:
+        return sha_public(e, c);
     case 1:
         /* 508A: exactly one 64-byte block; 608A: param2 bytes, up to 64. */
         if (is608 ? (c->dlen != c->p2 || c->dlen > 64) : c->dlen != 64)

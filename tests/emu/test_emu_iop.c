@@ -198,6 +198,42 @@ static void test_genkey_digest_state(void **state)
     free(e);
 }
 
+/* SHA mode 3 hashes the public key stored in a slot (without its pads). */
+static void test_sha_public(void **state)
+{
+    int m;
+    (void)state;
+    for (m = 0; m < 2; m++) {
+        tl_emu *e = emu_new(m ? TL_ATCA_MODEL_608A : TL_ATCA_MODEL_508A, 74);
+        uint8_t kc[4] = { 0x30, 0x00, 0x3C, 0x00 }, slot[72], got[32], want[32], xy[64];
+        size_t i, olen;
+        /* KeyConfig word 29: slots 10 (P-256 public) and 11. */
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x00, (3 << 3) | 5, kc, 4, NULL, NULL), 0);
+        emu_lock(e, 0);
+        for (i = 0; i < sizeof slot; i++)
+            slot[i] = (uint8_t)(i * 5 + 1);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x82, 10 << 3, slot, 32, NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x82, (10 << 3) | (1 << 8), slot + 32, 32,
+                                 NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x02, (10 << 3) | (2 << 8), slot + 64, 4,
+                                 NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x02, (10 << 3) | (2 << 8) | 1, slot + 68,
+                                 4, NULL, NULL), 0);
+        memcpy(xy, slot + 4, 32);
+        memcpy(xy + 32, slot + 40, 32);
+        sha(xy, sizeof xy, want);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_SHA, 0, 0, NULL, 0, NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_SHA, 3, 10, NULL, 0, NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_SHA, 2, 0, NULL, 0, got, &olen), 0);
+        assert_int_equal(olen, 32);
+        assert_memory_equal(got, want, 32);
+        /* A data slot is no public key. */
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_SHA, 0, 0, NULL, 0, NULL, NULL), 0);
+        assert_int_equal(emu_cmd(e, TL_ATCA_OP_SHA, 3, 11, NULL, 0, NULL, NULL), 0x0F);
+        free(e);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_nonce_targets),
         cmocka_unit_test(test_gendig_nomac),
         cmocka_unit_test(test_genkey_digest_state),
+        cmocka_unit_test(test_sha_public),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
