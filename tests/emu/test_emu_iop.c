@@ -198,6 +198,28 @@ static void test_genkey_digest_state(void **state)
     free(e);
 }
 
+/* Sign internal needs IntSig (ReadKey bit 1) on the signing slot. */
+static void test_sign_internal_intsig(void **state)
+{
+    uint8_t sc01[4] = { 0x81, 0x20, 0x87, 0x20 }, pub[64], tk[32], sig[64];
+    size_t olen;
+    tl_emu *e = emu_new(TL_ATCA_MODEL_608A, 75);
+    (void)state;
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_WRITE, 0x00, 5, sc01, 4, NULL, NULL), 0);
+    emu_lock(e, 0);
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_GENKEY, 0x04, 0, NULL, 0, pub, &olen), 0);
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_GENKEY, 0x04, 1, NULL, 0, pub, &olen), 0);
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_LOCK, 0x81, 0, NULL, 0, NULL, NULL), 0);
+    memset(tk, 0x0E, sizeof tk);
+    emu_nonce_load(e, tk);
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_GENKEY, 0x08, 0, NULL, 0, pub, &olen), 0);
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_SIGN, 0x00, 0, NULL, 0, sig, &olen), 0x0F);
+    /* The refusal left TempKey alone: slot 1 (IntSig) signs it. */
+    assert_int_equal(emu_cmd(e, TL_ATCA_OP_SIGN, 0x00, 1, NULL, 0, sig, &olen), 0);
+    assert_int_equal(olen, 64);
+    free(e);
+}
+
 /* SHA mode 3 hashes the public key stored in a slot (without its pads). */
 static void test_sha_public(void **state)
 {
@@ -242,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_gendig_nomac),
         cmocka_unit_test(test_genkey_digest_state),
         cmocka_unit_test(test_sha_public),
+        cmocka_unit_test(test_sign_internal_intsig),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
