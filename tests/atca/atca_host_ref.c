@@ -170,3 +170,57 @@ void ref_set_counter(tl_emu *e, unsigned which, uint32_t value)
     ref_sha(img, n - 32, img + n - 32);
     assert_int_equal(tl_emu_load(e, img, n), 0);
 }
+
+/* ---- chips for the host tests ---- */
+
+void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+void write_cfg_word(chip *c, const uint8_t cfg[128], unsigned off)
+{
+    unsigned w = off / 4;
+    assert_int_equal(tl_atca_write(&c->dev, TL_ATCA_ZONE_CONFIG, 0, w / 8, w % 8,
+                                   cfg + 4 * w, 4), TL_ATCA_OK);
+}
+
+void lab_config(chip *c, uint8_t cfg[128])
+{
+    assert_int_equal(tl_atca_setup_write_default(&c->dev, cfg), TL_ATCA_OK);
+    put16(cfg + 20 + 2 * LAB_PRIVWRITE_SLOT, 0x6F87);
+    write_cfg_word(c, cfg, 20 + 2 * LAB_PRIVWRITE_SLOT);
+    put16(cfg + 96 + 2 * LAB_PUBKEY_SLOT, 0x0030);
+    write_cfg_word(c, cfg, 96 + 2 * LAB_PUBKEY_SLOT);
+    put16(cfg + 20 + 2 * LAB_WRITEKEY_SLOT, 0x0020);
+    write_cfg_word(c, cfg, 20 + 2 * LAB_WRITEKEY_SLOT);
+    if (c->model == TL_ATCA_MODEL_608A) {
+        put16(cfg + 90, (uint16_t)(0x0002 | LAB_IO_SLOT << 12));
+        write_cfg_word(c, cfg, 90);
+    }
+    assert_int_equal(tl_atca_read_config(&c->dev, cfg), TL_ATCA_OK);
+    assert_int_equal(get16(cfg + 20 + 2 * LAB_PRIVWRITE_SLOT), 0x6F87);
+    assert_int_equal(tl_atca_lock_config_zone(&c->dev, cfg), TL_ATCA_OK);
+}
+
+void lock_data(chip *c)
+{
+    assert_int_equal(tl_atca_lock_data_zone(&c->dev, NULL, 0), TL_ATCA_OK);
+}
+
+chip *with_slot9_key(tl_atca_model m, uint64_t seed, const uint8_t key[32], uint8_t sn[9],
+                     uint8_t cfg[128])
+{
+    chip *c = chip_new(m, seed);
+    provision(c);
+    assert_int_equal(tl_atca_write(&c->dev, TL_ATCA_ZONE_DATA, 9, 0, 0, key, 32), TL_ATCA_OK);
+    assert_int_equal(tl_atca_read_serial(&c->dev, sn), TL_ATCA_OK);
+    assert_int_equal(tl_atca_read_config(&c->dev, cfg), TL_ATCA_OK);
+    return c;
+}

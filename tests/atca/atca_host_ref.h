@@ -57,4 +57,27 @@ void ref_verify_mac(const uint8_t io[32], const uint8_t msg[32], const uint8_t n
  * (save, patch, re-hash, load); the chip is asleep afterwards. */
 void ref_set_counter(tl_emu *e, unsigned which, uint32_t value);
 
+/* ---- chips for the host tests ---- */
+
+/* The lab layout's special slots (see lab_config). */
+#define LAB_PRIVWRITE_SLOT 2
+#define LAB_IO_SLOT 6
+#define LAB_PUBKEY_SLOT 10
+#define LAB_WRITEKEY_SLOT 15
+
+void put16(uint8_t *p, uint16_t v);
+uint16_t get16(const uint8_t *p);
+/* Write the config word holding byte off of cfg (before the config lock). */
+void write_cfg_word(chip *c, const uint8_t cfg[128], unsigned off);
+/* The default layout, except: slot 2 allows PrivWrite (WriteKey 15), slot
+ * 10 is a P-256 public-key slot, slot 15 is LimitedUse, and on the 608A
+ * ChipOptions enables the IO protection key in slot 6. Config locked (cfg
+ * is the zone), data zone not yet. */
+void lab_config(chip *c, uint8_t cfg[128]);
+/* Lock the data zone without the CRC check. */
+void lock_data(chip *c);
+/* Default layout provisioned, key in data slot 9; SN and config out. */
+chip *with_slot9_key(tl_atca_model m, uint64_t seed, const uint8_t key[32], uint8_t sn[9],
+                     uint8_t cfg[128]);
+
 #endif
