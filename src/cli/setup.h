@@ -53,7 +53,7 @@ typedef struct {
     int layout_ok;               /* the config zone already suits trustlink */
     int key_present;             /* a key is already in the slot */
     uint8_t pub[64];             /* the slot's public key (X||Y) */
-    char soft_key_path[1100];    /* --allow-software-key: the key file */
+    char soft_key_path[1200];    /* --allow-software-key: the key file */
     tl_signer_soft soft;
 
     /* step 4 */
@@ -61,7 +61,7 @@ typedef struct {
 
     /* step 5 */
     tl_aws_client aws;
-    char cert_path[1100];
+    char cert_path[1200];
     char cert_id[65];
     char cert_arn[256];
     char endpoint[256];          /* DescribeEndpoint: host[:port] */
