@@ -201,10 +201,24 @@ static int setup_mqtt(tl_session *s)
         return fail(s, "aws.thing_name is empty", NULL);
     if (!id[0])
         id = thing;
-    tl_mqtt_journal_ram_init(&s->jstore, s->jbuf, sizeof s->jbuf, 0);
-    if (tl_mqtt_journal_open(&s->journal, &s->jstore.vtable, s->jwork, sizeof s->jwork,
-                             sizeof s->jbuf / 2) != TL_MQTT_JOURNAL_OK)
-        return fail(s, "QoS 1 journal", NULL);
+    if (s->board->journal_flash) {
+        tl_mqtt_journal_status js;
+        if (tl_port_journal_flash_open(&s->jflash, s->board->journal_flash) != TL_PORT_OK)
+            return fail(s, "QoS 1 journal: flash region unusable", NULL);
+        js = tl_mqtt_journal_open(&s->journal, &s->jflash.vtable, s->jwork, sizeof s->jwork,
+                                  tl_port_journal_flash_capacity(&s->jflash));
+        if (js != TL_MQTT_JOURNAL_OK && js != TL_MQTT_JOURNAL_ERR_FULL)
+            return fail(s, "QoS 1 journal in flash", NULL);
+    } else {
+#if TL_SESSION_JOURNAL > 0
+        tl_mqtt_journal_ram_init(&s->jstore, s->jbuf, sizeof s->jbuf, 0);
+        if (tl_mqtt_journal_open(&s->journal, &s->jstore.vtable, s->jwork, sizeof s->jwork,
+                                 sizeof s->jbuf / 2) != TL_MQTT_JOURNAL_OK)
+            return fail(s, "QoS 1 journal", NULL);
+#else
+        return fail(s, "QoS 1 journal: the board gives no flash for it", NULL);
+#endif
+    }
     memset(&s->mcfg, 0, sizeof s->mcfg);
     s->mcfg.connect.client_id.ptr = id;
     s->mcfg.connect.client_id.len = strlen(id);

@@ -96,6 +96,7 @@ int main(void)
     board.clock = &tl_port_cortexm_clock;
     board.i2c = &i2c.vtable;
     board.flash = &flash;
+    board.journal_flash = NULL;      /* the MPS2's memory is RAM: journal in RAM */
     board.net = &net;
     board.chip_addr = 0x60;
     if (tl_session_start(&session, &board) != 0) {

@@ -10,8 +10,8 @@
  *   tl_port_clock_class  monotonic milliseconds and delays
  *   tl_port_i2c_class    an I2C master; tl_port_i2c_bus turns it into the
  *                        tl_bus the chip driver talks through
- *   tl_port_flash_class  erase-before-write storage (the QoS 1 journal, the
- *                        config file)
+ *   tl_port_flash_class  erase-before-write storage (the QoS 1 journal through
+ *                        tl_port_journal_flash, the config and certificates)
  *   tl_port_net_class    TCP connect, giving the tl_transport that TLS runs on
  *   tl_port_random()     randomness from the chip's Random command, with the
  *                        MCU's own generator as the documented fallback
@@ -29,6 +29,7 @@
 
 #include "../../src/atca/tl_atca.h"
 #include "../../src/hal/tl_bus.h"
+#include "../../src/mqtt/tl_mqtt_journal.h"
 #include "../../src/tls/tl_transport.h"
 
 #define TL_PORT_OK              0
@@ -131,6 +132,34 @@ typedef struct {
 
 void tl_port_flash_ram_init(tl_port_flash_ram *f, uint8_t *mem, uint32_t size,
                             uint32_t sector_size);
+
+/*
+ * The QoS 1 journal's store in flash (a tl_mqtt_journal_store_class), so
+ * queued messages survive a power cut. The region is split in two halves of
+ * whole sectors; one is active. Appends program the active half after the
+ * last record (records say their own length, so the end is found again after
+ * a reset, even when a record ends in 0xFF bytes; a torn append is skipped).
+ * Compaction erases the other half, writes the new image into it, and only
+ * then writes that half's header with the next generation number: a power
+ * cut at any point leaves the old image or the new one. The header is
+ * "TLJF", generation, ~generation; the valid header with the higher
+ * generation wins at open. Needs at least two sectors.
+ */
+typedef struct {
+    const tl_mqtt_journal_store_class *vtable;
+    const tl_port_flash_class **flash;
+    uint32_t half;              /* bytes per half */
+    uint32_t active;            /* 0 or 1 */
+    uint32_t gen;               /* generation of the active half */
+    uint32_t size;              /* journal bytes in the active half */
+    uint32_t new_size;          /* compaction image written so far */
+} tl_port_journal_flash;
+
+/* Open the store on flash: blank flash becomes an empty journal. */
+int tl_port_journal_flash_open(tl_port_journal_flash *j, const tl_port_flash_class **flash);
+
+/* Journal bytes one half holds: the max_bytes to give tl_mqtt_journal_open(). */
+uint32_t tl_port_journal_flash_capacity(const tl_port_journal_flash *j);
 
 /* ---- network ---- */
 

@@ -42,7 +42,7 @@
 #define TL_SESSION_MQTT_TX 1024
 #endif
 #ifndef TL_SESSION_JOURNAL
-#define TL_SESSION_JOURNAL 4096      /* QoS 1 journal (RAM store here) */
+#define TL_SESSION_JOURNAL 4096      /* QoS 1 journal in RAM; 0: flash only */
 #endif
 #ifndef TL_SESSION_SHADOW_TX
 #define TL_SESSION_SHADOW_TX TL_SHADOW_TX_MIN
@@ -53,6 +53,9 @@ typedef struct {
     const tl_port_clock_class **clock;
     const tl_port_i2c_class **i2c;
     const tl_port_flash_class **flash;
+    /* Flash for the QoS 1 journal (two sectors or more), so queued messages
+     * survive a reset; NULL keeps the journal in RAM (TL_SESSION_JOURNAL). */
+    const tl_port_flash_class **journal_flash;
     const tl_port_net_class **net;
     tl_port_entropy_fn entropy;      /* the MCU's generator, or NULL */
     void *entropy_arg;
@@ -75,9 +78,14 @@ typedef struct {
     tl_mqtt_client mqtt;
     tl_mqtt_client_config mcfg;
     tl_mqtt_callbacks mcb;
+#if TL_SESSION_JOURNAL > 0
     tl_mqtt_journal_ram jstore;
+#endif
+    tl_port_journal_flash jflash;
     tl_mqtt_journal journal;
+#if TL_SESSION_JOURNAL > 0
     uint8_t jbuf[TL_SESSION_JOURNAL];
+#endif
     uint8_t jwork[512];
     uint8_t mtx[TL_SESSION_MQTT_TX];
     uint8_t mrx[TL_SESSION_MQTT_RX];

@@ -21,9 +21,11 @@
 #define TL_ESP_SCL 5          /* NodeMCU D1 */
 #endif
 #ifndef TL_ESP_STORE_AT
-#define TL_ESP_STORE_AT 0x7C000u   /* 3 sectors of SPI flash below the SDK's data */
+#define TL_ESP_STORE_AT 0x7C000u   /* config + certificates: 3 sectors below the SDK's data */
 #endif
-#define STORE_SIZE 0x3000u
+#ifndef TL_ESP_JOURNAL_AT
+#define TL_ESP_JOURNAL_AT 0x78000u /* QoS 1 journal: 4 sectors (two halves of 8 KB) */
+#endif
 
 /* ESP8266 peripheral registers (ESP8266 Technical Reference, GPIO chapter). */
 #define REG(a) (*(volatile uint32_t *)(a))
@@ -95,24 +97,30 @@ static int scl_read(const tl_port_pins_class **ctx) { (void)ctx; return (GPIO_IN
 static int sda_read(const tl_port_pins_class **ctx) { (void)ctx; return (GPIO_IN >> TL_ESP_SDA) & 1; }
 static const tl_port_pins_class pins_class = { scl, sda, scl_read, sda_read };
 
-/* ---- store in SPI flash: the ROM wants 4-byte aligned addresses and sizes ---- */
+/* ---- SPI flash regions: the ROM wants 4-byte aligned addresses and sizes ---- */
+
+typedef struct {
+    const tl_port_flash_class *vtable;
+    uint32_t at, size;                 /* region in SPI flash */
+} esp_flash;
+
+#define REGION(ctx) ((const esp_flash *)(const void *)(ctx))
 
 static uint32_t fl_geometry(const tl_port_flash_class **ctx, uint32_t *sector)
 {
-    (void)ctx;
     *sector = 0x1000u;
-    return STORE_SIZE;
+    return REGION(ctx)->size;
 }
 
 static int fl_read(const tl_port_flash_class **ctx, uint32_t off, uint8_t *buf, size_t len)
 {
+    const esp_flash *r = REGION(ctx);
     uint32_t word;
-    (void)ctx;
-    if (off > STORE_SIZE || len > STORE_SIZE - off)
+    if (off > r->size || len > r->size - off)
         return TL_PORT_ERR_ARG;
     while (len) {
         uint32_t skip = off & 3u, n = 4u - skip < len ? 4u - skip : (uint32_t)len;
-        if (SPIRead(TL_ESP_STORE_AT + off - skip, &word, 4) != 0)
+        if (SPIRead(r->at + off - skip, &word, 4) != 0)
             return TL_PORT_ERR_IO;
         memcpy(buf, (uint8_t *)&word + skip, n);
         buf += n;
@@ -125,15 +133,15 @@ static int fl_read(const tl_port_flash_class **ctx, uint32_t off, uint8_t *buf, 
 static int fl_write(const tl_port_flash_class **ctx, uint32_t off, const uint8_t *buf,
                     size_t len)
 {
+    const esp_flash *r = REGION(ctx);
     uint32_t word;
-    (void)ctx;
-    if (off > STORE_SIZE || len > STORE_SIZE - off)
+    if (off > r->size || len > r->size - off)
         return TL_PORT_ERR_ARG;
     while (len) {
         uint32_t skip = off & 3u, n = 4u - skip < len ? 4u - skip : (uint32_t)len;
         word = 0xFFFFFFFFu;            /* 1 bits leave the flash as it is */
         memcpy((uint8_t *)&word + skip, buf, n);
-        if (SPIWrite(TL_ESP_STORE_AT + off - skip, &word, 4) != 0)
+        if (SPIWrite(r->at + off - skip, &word, 4) != 0)
             return TL_PORT_ERR_IO;
         buf += n;
         off += n;
@@ -144,10 +152,10 @@ static int fl_write(const tl_port_flash_class **ctx, uint32_t off, const uint8_t
 
 static int fl_erase(const tl_port_flash_class **ctx, uint32_t off)
 {
-    (void)ctx;
-    if (off >= STORE_SIZE)
+    const esp_flash *r = REGION(ctx);
+    if (off >= r->size)
         return TL_PORT_ERR_ARG;
-    return SPIEraseSector((TL_ESP_STORE_AT + off) / 0x1000u) == 0 ? TL_PORT_OK : TL_PORT_ERR_IO;
+    return SPIEraseSector((r->at + off) / 0x1000u) == 0 ? TL_PORT_OK : TL_PORT_ERR_IO;
 }
 
 static const tl_port_flash_class flash_class = { fl_geometry, fl_read, fl_write, fl_erase };
@@ -183,13 +191,15 @@ int main(void)
     static esp_clock clock = { &clock_class, 0, 0, 0 };
     static tl_port_i2c_gpio i2c;
     static const tl_port_pins_class *pins = &pins_class;
-    static const tl_port_flash_class *flash = &flash_class;
+    static esp_flash store = { &flash_class, TL_ESP_STORE_AT, 0x3000u };
+    static esp_flash journal = { &flash_class, TL_ESP_JOURNAL_AT, 0x4000u };
     static const tl_port_net_class *net = &net_class;
     static tl_board board;
     tl_port_i2c_gpio_init(&i2c, &pins, &clock.vtable, 5);
     board.clock = &clock.vtable;
     board.i2c = &i2c.vtable;
-    board.flash = &flash;
+    board.flash = &store.vtable;
+    board.journal_flash = &journal.vtable;
     board.net = &net;
     board.entropy = hw_random;
     board.chip_addr = 0x60;
