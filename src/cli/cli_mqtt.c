@@ -8,6 +8,7 @@
 
 #include "../atca/tl_atca_cert.h"
 #include "../port/tl_fs.h"
+#include "../tls/tl_signer_chip.h"
 #include "cli_mqtt.h"
 
 uint32_t tl_cli_mqtt_now(void)
@@ -51,9 +52,15 @@ static const tl_transport_class **open_transport(void *user)
     }
     if (!m->use_tls)
         return &m->tcp.vtable;
+    tl_tls_chip keep = m->tls.chip;   /* the offload setup_tls chose; init clears it */
     tl_tls_client_init(&m->tls, m->iobuf, sizeof m->iobuf, &m->anchors,
                        m->have_signer ? m->signer.signer : NULL,
                        m->chain.count ? &m->chain : NULL);
+    if (tl_tls_client_use_chip(&m->tls, keep.dev, keep.flags, keep.ecdh_slot) != 0) {
+        snprintf(m->err, sizeof m->err, "the chip cannot take tls.chip_ecdh/tls.chip_verify");
+        m->tcp.vtable->close(&m->tcp.vtable);
+        return NULL;
+    }
     tl_tls_client_set_time(&m->tls, (uint64_t)time(NULL));
     if (m->alpn[0])
         tl_tls_client_set_alpn(&m->tls, m->alpn);
@@ -118,6 +125,50 @@ static int chain_from_chip(tl_cli_mqtt *m, const char *cert)
     return 0;
 }
 
+/* auto|on|off -> 2|1|0, -1 for anything else. */
+static int offload_mode(const char *v)
+{
+    return strcmp(v, "auto") == 0 ? 2 : strcmp(v, "on") == 0 ? 1 : strcmp(v, "off") == 0 ? 0 : -1;
+}
+
+/* tls.chip_ecdh / tls.chip_verify / tls.chip_ecdh_slot -> the offload,
+ * kept in m->tls.chip until each connection's tl_tls_client_use_chip. */
+static int setup_offload(tl_cli_mqtt *m, const tl_config *cfg)
+{
+    const char *e = tl_config_str(cfg, TL_CFG_TLS_CHIP_ECDH);
+    const char *v = tl_config_str(cfg, TL_CFG_TLS_CHIP_VERIFY);
+    int ecdh = offload_mode(e), verify = offload_mode(v);
+    tl_atca_device *dev = m->have_signer ? tl_signer_chip_device(m->signer.signer) : NULL;
+    unsigned what = 0, def = 0, slot = (unsigned)tl_config_int(cfg, TL_CFG_TLS_CHIP_ECDH_SLOT);
+    if (ecdh < 0)
+        return tl_cli_fail("tls.chip_ecdh=%s: expected auto, on or off", e);
+    if (verify < 0)
+        return tl_cli_fail("tls.chip_verify=%s: expected auto, on or off", v);
+    if (!dev) {
+        if (ecdh == 1 || verify == 1)
+            return tl_cli_fail("tls.chip_%s=on needs the key in the chip (mqtt.ssl_key=chip:SLOT "
+                               "and mqtt.ssl_cert)", ecdh == 1 ? "ecdh" : "verify");
+        return 0;
+    }
+    tl_tls_chip_default(dev->model, &def);
+    if (ecdh == 1 || (ecdh == 2 && (def & TL_TLS_CHIP_ECDH)))
+        what |= TL_TLS_CHIP_ECDH;
+    if (verify == 1 || (verify == 2 && (def & TL_TLS_CHIP_VERIFY)))
+        what |= TL_TLS_CHIP_VERIFY;
+    if ((what & TL_TLS_CHIP_ECDH) && dev->model == TL_ATCA_MODEL_508A) {
+        if ((int)slot == tl_signer_chip_slot(m->signer.signer))
+            return tl_cli_fail("tls.chip_ecdh_slot=%u holds the device key (mqtt.ssl_key): "
+                               "ECDHE would overwrite it; pick a spare key slot", slot);
+        fprintf(stderr, "trustlink: warning: tls.chip_ecdh=on on an ATECC508A writes a new key "
+                        "into slot %u's EEPROM on every handshake (limited write endurance)\n",
+                slot);
+    }
+    m->tls.chip.dev = dev;
+    m->tls.chip.flags = what;
+    m->tls.chip.ecdh_slot = slot;
+    return 0;
+}
+
 /* Trust anchors, client chain and signer from the config. */
 static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
 {
@@ -141,6 +192,8 @@ static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
     if (tl_cli_signer_open(cfg, &m->signer, err, sizeof err) != 0)
         return tl_cli_fail("%s", err);
     m->have_signer = 1;
+    if (setup_offload(m, cfg))
+        return TL_CLI_EXIT_FAIL;
     if (strncmp(cert, "chip:", 5) == 0)
         return chain_from_chip(m, cert);
     if (load_pem("mqtt.ssl_cert", cert, pem, sizeof pem, &n))

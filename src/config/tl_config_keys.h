@@ -43,6 +43,12 @@
       "Journal file for QoS 1 messages not yet acknowledged") \
     X(MQTT_QUEUE_MAX_BYTES, "mqtt.queue_max_bytes", INT, "1048576", 4096, 1073741824, \
       "Largest size of the QoS 1 journal file; beyond it publishing fails") \
+    X(TLS_CHIP_ECDH, "tls.chip_ecdh", STR, "auto", 0, 4, \
+      "ECDHE on the chip: auto (608A yes; 508A no, it wears a slot's EEPROM), on, off") \
+    X(TLS_CHIP_ECDH_SLOT, "tls.chip_ecdh_slot", INT, "2", 0, 15, \
+      "508A slot rewritten by every handshake when tls.chip_ecdh=on (never the key's)") \
+    X(TLS_CHIP_VERIFY, "tls.chip_verify", STR, "auto", 0, 4, \
+      "Server's ECDSA signatures verified on the chip: auto (yes), on, off") \
     X(AWS_THING_NAME, "aws.thing_name", STR, "", 0, 128, \
       "AWS IoT thing name") \
     X(AWS_REGION, "aws.region", STR, "us-east-1", 0, 32, \
