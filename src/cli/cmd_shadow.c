@@ -324,8 +324,9 @@ static int run_request(tl_cli *cli, const char *prog, const tl_cli_help *help,
         return TL_CLI_EXIT_FAIL;
     }
     if (!s->sc.subscribed) {
+        rc = tl_cli_fail("shadow %s: no SUBACK within %ld s", s->what, timeout_s);
         sh_close(s);
-        return tl_cli_fail("shadow %s: no SUBACK within %ld s", s->what, timeout_s);
+        return rc;
     }
     if (action == TL_SHADOW_GET)
         st = tl_shadow_get(&s->sc, s->token);

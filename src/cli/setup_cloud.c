@@ -120,7 +120,7 @@ static int find_cert(setup_ctx *s)
     long n = tl_fs_read(s->cert_path, pem, sizeof pem, err, sizeof err);
     int same = 0, rc;
     tl_aws_response r;
-    char path[300], thing[400];
+    char path[520], thing[400];
     cJSON *o, *arr, *it;
     if (n > 0 && cert_info(pem, (size_t)n, id, s->pub, &same) == 0 && same) {
         if ((rc = describe_cert(s, id, status, sizeof status, NULL)) < 0)
@@ -215,7 +215,7 @@ static int create_cert(setup_ctx *s)
 static int ensure_thing(setup_ctx *s)
 {
     tl_aws_response r;
-    char path[400], thing[400];
+    char path[520], thing[400];
     int rc;
     tl_aws_escape(s->thing, thing, sizeof thing);
     snprintf(path, sizeof path, "/things/%s", thing);
@@ -297,7 +297,7 @@ static int same_json(const char *a, const char *b)
 static int ensure_policy(setup_ctx *s)
 {
     tl_aws_response r;
-    char path[400], name[400];
+    char path[520], name[400];
     char *doc = policy_document(s), *body;
     cJSON *req, *o;
     int rc;
@@ -340,7 +340,7 @@ static int ensure_policy(setup_ctx *s)
 static int attach(setup_ctx *s)
 {
     tl_aws_response r;
-    char path[400], name[400], hdr[300], *body;
+    char path[520], name[400], hdr[300], *body;
     const char *hdrs[2] = { hdr, NULL };
     cJSON *req = cJSON_CreateObject();
     int rc;
