@@ -47,6 +47,18 @@ static size_t format_message(const char *fmt, long n, char *out, size_t cap)
     return o;
 }
 
+/* A QoS 1 message the broker kept refusing (see tl_mqtt_client.h): given
+ * up so the queue moves on, and said here so it is never a silent loss. */
+static void pub_dead(void *user, const tl_mqtt_journal_msg *msg)
+{
+    tl_cli_mqtt *m = user;
+    (*(long *)m->app)++;
+    fprintf(stderr, "trustlink: QoS 1 message to '%.*s' (%zu bytes) refused by the broker: it "
+                    "closed the connection right after it %u times (does the policy allow "
+                    "publishing there?); removed from the journal\n",
+            (int)msg->topic_len, msg->topic, msg->payload_len, TL_MQTT_POISON_STRIKES);
+}
+
 static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
 {
     tl_cli_args a;
@@ -54,7 +66,7 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
     tl_cli_mqtt *m;
     tl_mqtt_callbacks cb;
     const char *topic, *msg, *v;
-    long qos = 0, repeat = 1, i;
+    long qos = 0, repeat = 1, i, dead = 0;
     int r, debug, rc = TL_CLI_EXIT_OK;
     uint32_t delay_ms = 0, stall_ms = PUB_STALL_MS;
     long timeout_s;
@@ -93,6 +105,8 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
     if (!(m = calloc(1, sizeof *m)))
         return tl_cli_fail("out of memory");
     memset(&cb, 0, sizeof cb);
+    cb.on_dead = pub_dead;
+    m->app = &dead;
     m->verbose = debug;
     if (tl_cli_mqtt_open(m, &cfg, tl_cli_opt_value(&a, "id"), 1, &cb) ||
         tl_cli_mqtt_connect(m, 30000)) {
@@ -147,6 +161,8 @@ static int cmd_pub(tl_cli *cli, const char *prog, int argc, char **argv)
                          "refuses a topic); they stay in %s for the next run",
                          tl_mqtt_journal_count(&m->journal),
                          tl_config_str(&cfg, TL_CFG_MQTT_QUEUE_PATH));
+    if (rc == TL_CLI_EXIT_OK && dead)
+        rc = tl_cli_fail("%ld QoS 1 messages refused by the broker and given up", dead);
     tl_cli_mqtt_close(m);
     free(m);
     return rc;

@@ -26,6 +26,7 @@ static void say(const tl_mqtt_client *c, const char *what, const char *why)
 tl_mqtt_client_status tl_mqtt__client_drop(tl_mqtt_client *c, tl_mqtt_client_status why,
                                            const char *what, const char *detail)
 {
+    int was_up = c->state == TL_MQTT_CLIENT_CONNECTED;
     if (c->t) {
         (*c->t)->close(c->t);
         c->t = NULL;
@@ -35,6 +36,8 @@ tl_mqtt_client_status tl_mqtt__client_drop(tl_mqtt_client *c, tl_mqtt_client_sta
         return why;
     say(c, what, detail);
     c->state = TL_MQTT_CLIENT_DISCONNECTED;
+    if (was_up && why == TL_MQTT_CLIENT_ERR_TRANSPORT)
+        tl_mqtt__client_strike(c);
     c->next_attempt_ms = tl_mqtt__client_now(c) + tl_mqtt_client_backoff_ms(c, c->attempt);
     if (c->attempt < 31)
         c->attempt++;
@@ -132,6 +135,8 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         size_t len;
         uint16_t id;
         size_t slot = map_slot(c, seq);
+        if (i > 0 && tl_mqtt__client_isolated(c))
+            break;   /* a suspect head goes out alone */
         if (slot < c->nmap) {   /* in flight: again only after a reconnect */
             const tl_mqtt_inflight_entry *e = tl_mqtt_inflight_find(&c->inflight,
                                                                     c->map[slot].packet_id);
@@ -169,6 +174,7 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
             continue;
         }
         tl_mqtt_journal_mark_sent(c->journal, seq);   /* before: it may arrive */
+        tl_mqtt__client_sent(c, seq);
         (void)tl_mqtt_inflight_set_state(&c->inflight, id, TL_MQTT_INFLIGHT_SENT);
         if ((cs = tl_mqtt__client_send_all(c, c->tx, len)) != TL_MQTT_CLIENT_OK ||
             (cs = tl_mqtt__client_send_all(c, m.payload, m.payload_len)) != TL_MQTT_CLIENT_OK)
@@ -196,6 +202,9 @@ static tl_mqtt_client_status on_connack(tl_mqtt_client *c, const tl_mqtt_packet 
         return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_REFUSED,
                                     "connection refused by the broker", why[ack.return_code]);
     c->state = TL_MQTT_CLIENT_CONNECTED;
+    c->acks = 0;
+    c->head_sent = 0;
+    c->connections++;
     c->attempt = 0;
     c->last_error = TL_MQTT_CLIENT_OK;
     c->session_present = ack.session_present;
@@ -211,6 +220,7 @@ static tl_mqtt_client_status on_puback(tl_mqtt_client *c, const tl_mqtt_packet *
     tl_mqtt_status st = tl_mqtt_parse_puback(pkt, &id);
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
+    c->acks++;
     if (tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id) != TL_MQTT_OK) {
         say(c, "PUBACK for a packet id not in flight, ignored", "");
         return TL_MQTT_CLIENT_OK;

@@ -24,6 +24,19 @@
  * malformed or oversize packet from the broker ends the connection cleanly
  * with the codec's reason passed to the log callback.
  *
+ * Poison messages: a broker refuses a QoS 1 publish it will not take (AWS
+ * IoT for a topic the policy denies) by closing the connection, without a
+ * PUBACK. Replayed first after every reconnect, such a message would block
+ * the journal forever. The rule: a closure by the peer (transport error
+ * while connected) is a strike against the journal head when the head went
+ * out on that connection and no PUBACK at all arrived after it. After the
+ * first strike the head is sent alone (nothing else in flight) until it is
+ * acknowledged, so further strikes point at it and nothing else; after
+ * poison_strikes strikes in a row it is marked dead in the journal
+ * (tl_mqtt_journal_dead), on_dead reports it with its topic, and the queue
+ * moves on. A PUBACK for it clears the strikes; timeouts and refused
+ * CONNECTs never count. Strikes live in RAM: a restart begins again at 0.
+ *
  * Reconnect backoff: attempt n (0 after every accepted CONNACK) waits a
  * uniformly random time in [min, min(max, min * 2^(n+1))] ms: exponential
  * growth with full jitter above the floor, so a fleet does not reconnect in
@@ -88,6 +101,9 @@ typedef struct {
     /* A log line in two parts: what happened, and why (may be ""). */
     void (*log)(void *user, const char *what, const char *why);
     void *user;
+    /* QoS 1 message seq was given up as refused by the broker (see the
+     * overview); msg (topic, payload) is valid during the call only. */
+    void (*on_dead)(void *user, const tl_mqtt_journal_msg *msg);
 } tl_mqtt_callbacks;
 
 typedef struct {
@@ -98,7 +114,13 @@ typedef struct {
     uint32_t response_timeout_ms;  /* CONNACK and PINGRESP (0: 10000) */
     uint32_t io_timeout_ms;        /* sending one whole packet (0: 10000) */
     size_t window;                 /* packets in flight, 1..TL_MQTT_INFLIGHT_MAX (0: max) */
+    unsigned poison_strikes;       /* closures right after the journal head before it is
+                                      given up (0: TL_MQTT_POISON_STRIKES) */
 } tl_mqtt_client_config;
+
+#ifndef TL_MQTT_POISON_STRIKES
+#define TL_MQTT_POISON_STRIKES 3
+#endif
 
 typedef struct {
     uint16_t packet_id;
@@ -125,6 +147,12 @@ typedef struct {
     unsigned attempt;
     uint32_t next_attempt_ms, last_tx_ms, deadline_ms;
     tl_mqtt_client_status last_error;
+    uint32_t acks;                 /* PUBACKs on this connection */
+    uint32_t head_seq, head_acks;  /* journal head sent on this connection, acks then */
+    int head_sent;
+    uint32_t suspect_seq;          /* poison candidate and its strikes */
+    unsigned strikes;
+    uint32_t connections;          /* CONNACKs accepted so far (read it freely) */
 } tl_mqtt_client;
 
 /*

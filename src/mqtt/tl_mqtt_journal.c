@@ -6,6 +6,7 @@
 
 #define REC_MSG 'M'
 #define REC_ACK 'A'
+#define REC_DEAD 'D'   /* refused by the broker: given up, as good as acknowledged */
 #define F_BAD 0x40   /* RAM only, during compaction: record unreadable */
 
 /* Nibble-table CRC-32: 64 bytes of table instead of 1 KB, fast enough for a
@@ -56,7 +57,7 @@ static int load_record(tl_mqtt_journal *j, uint32_t off, uint32_t limit)
     if (limit - off < TL_MQTT_JOURNAL_OVERHEAD ||
         (*j->store)->read(j->store, off, w, TL_MQTT_JOURNAL_HEADER) != 0)
         return -1;
-    if (w[0] != 'T' || w[1] != 'J' || (w[2] != REC_MSG && w[2] != REC_ACK))
+    if (w[0] != 'T' || w[1] != 'J' || (w[2] != REC_MSG && w[2] != REC_ACK && w[2] != REC_DEAD))
         return -1;
     len = get32(w + 4);
     if (len > j->work_len - TL_MQTT_JOURNAL_OVERHEAD ||
@@ -149,7 +150,7 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
         else if (!any || e.seq + 1 > j->next_seq)
             j->next_seq = e.seq + 1;
         any = 1;
-        if (work[2] == REC_ACK) {
+        if (work[2] != REC_MSG) {
             long i = find(j, e.seq);
             if (i >= 0)
                 drop(j, (size_t)i);
@@ -288,7 +289,8 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
     return TL_MQTT_JOURNAL_OK;
 }
 
-tl_mqtt_journal_status tl_mqtt_journal_ack(tl_mqtt_journal *j, uint32_t seq)
+/* An ack or dead record for seq: it leaves the live list. */
+static tl_mqtt_journal_status settle(tl_mqtt_journal *j, uint32_t seq, uint8_t type)
 {
     uint8_t r[TL_MQTT_JOURNAL_OVERHEAD];
     long i = j ? find(j, seq) : -1;
@@ -298,12 +300,22 @@ tl_mqtt_journal_status tl_mqtt_journal_ack(tl_mqtt_journal *j, uint32_t seq)
     /* No room for the ack: compaction drops the message, which is as good. */
     if (j->dirty || j->size > j->max_bytes || TL_MQTT_JOURNAL_OVERHEAD > j->max_bytes - j->size)
         return tl_mqtt_journal_compact(j);
-    header(r, REC_ACK, 0, 0, seq);
+    header(r, type, 0, 0, seq);
     put32(r + 12, tl_mqtt_journal_crc32(0, r, 12));
     if ((*j->store)->append(j->store, r, sizeof r, 0) != 0)
         return store_failed(j);
     j->size += TL_MQTT_JOURNAL_OVERHEAD;
     return TL_MQTT_JOURNAL_OK;
+}
+
+tl_mqtt_journal_status tl_mqtt_journal_ack(tl_mqtt_journal *j, uint32_t seq)
+{
+    return settle(j, seq, REC_ACK);
+}
+
+tl_mqtt_journal_status tl_mqtt_journal_dead(tl_mqtt_journal *j, uint32_t seq)
+{
+    return settle(j, seq, REC_DEAD);
 }
 
 tl_mqtt_journal_status tl_mqtt_journal_read(tl_mqtt_journal *j, uint32_t seq,

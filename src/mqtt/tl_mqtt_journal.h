@@ -9,7 +9,7 @@
  * client re-sends with DUP=1 since they may have been sent before.
  *
  * Record layout (little-endian):
- *   magic "TJ" (2) | type (1: 'M' message, 'A' ack) | flags (1) |
+ *   magic "TJ" (2) | type (1: 'M' message, 'A' ack, 'D' dead) | flags (1) |
  *   body length (4) | sequence number (4) | body | CRC-32 (4)
  * The CRC (IEEE 802.3, as zlib) covers everything before it. A message body
  * is topic length (2) | topic | payload; flags hold QoS and retain.
@@ -146,6 +146,11 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
 
 /* The message seq was acknowledged: record it (not synced) and forget it. */
 tl_mqtt_journal_status tl_mqtt_journal_ack(tl_mqtt_journal *j, uint32_t seq);
+
+/* The message seq was given up as refused by the broker (a poison message,
+ * see tl_mqtt_client.h): record it like an ack, with its own type so the
+ * journal shows what happened, and forget it. */
+tl_mqtt_journal_status tl_mqtt_journal_dead(tl_mqtt_journal *j, uint32_t seq);
 
 /* Read live message seq into the work buffer, checking its CRC again. */
 tl_mqtt_journal_status tl_mqtt_journal_read(tl_mqtt_journal *j, uint32_t seq,

@@ -1,7 +1,7 @@
 /* The MQTT client state machine against a scripted in-memory transport and
  * a fake clock: connect, QoS 1 both ways, keep-alive, malformed input,
- * DUP after reconnect and after a restart, SUBACK codes, UNSUBSCRIBE, queue
- * full, backoff bounds. */
+ * DUP after reconnect and after a restart, poison messages given up, SUBACK
+ * codes, UNSUBSCRIBE, queue full, backoff bounds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,7 +120,7 @@ static void setup_client(uint32_t journal_bytes, size_t rx_cap)
     tl_mqtt_client_config cfg;
     tl_mqtt_port port = { p_now, p_random, p_sleep, NULL };
     tl_mqtt_callbacks cb = { cb_connect, cb_on_connect, cb_on_disconnect, cb_on_message,
-                             cb_on_suback, NULL, cb_on_delivered, cb_log, NULL };
+                             cb_on_suback, NULL, cb_on_delivered, cb_log, NULL, NULL };
     memset(&w, 0, sizeof w);
     w.now = 1000;
     memset(&cfg, 0, sizeof cfg);
@@ -285,8 +285,84 @@ static void test_dup_after_reconnect(void **state)
     w.now += 2000;
     connect_ok();
     assert_int_equal(w.connects, 2);
-    /* The first goes again with its id and DUP, the second for the first time. */
-    expect_sent("3A 06 00 01 61 00 01 31 32 06 00 01 61 00 02 32");
+    /* The first goes again with its id and DUP, alone: the broker closed the
+     * connection right after it, so it is suspect (see test_poison). */
+    expect_sent("3A 06 00 01 61 00 01 31");
+    feed("40 02 00 01");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    /* Acknowledged: the second goes out for the first time. */
+    expect_sent("32 06 00 01 61 00 02 32");
+}
+
+static int dead_count;
+static char dead_topic[32];
+static void cb_on_dead(void *u, const tl_mqtt_journal_msg *m)
+{
+    (void)u;
+    dead_count++;
+    snprintf(dead_topic, sizeof dead_topic, "%.*s", (int)m->topic_len, m->topic);
+}
+
+/* The broker closes the connection right after a message each time: after
+ * three such closures it is given up, reported, and the queue moves on. */
+static void test_poison(void **state)
+{
+    int i;
+    (void)state;
+    setup_client(4096, sizeof rx);
+    c.cb.on_dead = cb_on_dead;
+    dead_count = 0;
+    assert_int_equal(tl_mqtt_client_publish(&c, "x", 1, (const uint8_t *)"1", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_publish(&c, "b", 1, (const uint8_t *)"2", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    connect_ok();
+    expect_sent("32 06 00 01 78 00 01 31 32 06 00 01 62 00 02 32");
+    for (i = 0; i < 3; i++) {
+        w.t.eof = 1;   /* refused: the broker closes, no PUBACK */
+        assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+        assert_int_equal(dead_count, i == 2);
+        if (i == 2)
+            break;
+        w.now += 10000;
+        connect_ok();
+        expect_sent("3A 06 00 01 78 00 01 31");   /* the suspect goes alone */
+    }
+    assert_string_equal(dead_topic, "x");
+    assert_int_equal(tl_mqtt_journal_count(&journal), 1);
+    /* The journal says so after a restart too: only "b" is left. */
+    tl_mqtt_journal_ram_init(&store, ram, sizeof ram, store.len);
+    assert_int_equal(tl_mqtt_journal_open(&journal, &store.vtable, work, sizeof work, 4096),
+                     TL_MQTT_JOURNAL_OK);
+    assert_int_equal(tl_mqtt_journal_count(&journal), 1);
+    w.now += 10000;
+    connect_ok();
+    expect_sent("3A 06 00 01 62 00 02 32");
+    feed("40 02 00 02");
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_journal_count(&journal), 0);
+}
+
+/* A PUBACK after the head went out clears it: a closure then is no strike,
+ * and everything goes out again together. */
+static void test_no_strike_after_puback(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"1", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"2", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_publish(&c, "a", 1, (const uint8_t *)"3", 1, 1, 0, NULL),
+                     TL_MQTT_CLIENT_OK);
+    connect_ok();
+    seen = w.t.out_len;
+    feed("40 02 00 03");
+    w.t.eof = 1;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    w.now += 10000;
+    connect_ok();
+    expect_sent("3A 06 00 01 61 00 01 31 3A 06 00 01 61 00 02 32");
 }
 
 /* A restart: messages found in the journal go out with DUP set. */
@@ -388,6 +464,8 @@ int main(void)
         cmocka_unit_test(test_malformed_connack),
         cmocka_unit_test(test_oversize_packet),
         cmocka_unit_test(test_dup_after_reconnect),
+        cmocka_unit_test(test_poison),
+        cmocka_unit_test(test_no_strike_after_puback),
         cmocka_unit_test(test_replay_after_restart),
         cmocka_unit_test(test_suback_codes_and_queue_full),
         cmocka_unit_test(test_backoff),
