@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The device code as the ESP8266 build compiles it (xtensa-lx106-elf-gcc,
-# picolibc, -Os -Werror), with the host texts and with `make size`'s device
-# options: gcc warns about things clang does not, and there is no ESP8266
-# emulator to run it. Compiles only (make size links the image).
+# picolibc, -Os -Werror, `make size`'s device options): gcc warns about
+# things clang does not, and there is no ESP8266 emulator to run it.
+# Compiles only (make size links the image).
 #   lx106-build.sh OUTDIR
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: lx106-build.sh OUTDIR}
 command -v xtensa-lx106-elf-gcc >/dev/null || { echo "lx106: xtensa-lx106-elf-gcc missing (scripts/install-deps)" >&2; exit 1; }
 mkdir -p "$out/inc"
+out=$(cd "$out" && pwd)
 ln -sf /usr/include/jsmn.h "$out/inc/jsmn.h"
 cd "$src"
 files=$(ls src/json/*.c src/config/*.c src/atca/*.c src/mqtt/*.c src/shadow/*.c src/tls/*.c \
@@ -16,15 +17,15 @@ files=$(ls src/json/*.c src/config/*.c src/atca/*.c src/mqtt/*.c src/shadow/*.c 
   ports/xtensa-lx106/board_esp8266.c)
 cc="xtensa-lx106-elf-gcc --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -mlongcalls -std=c99 -Os
   -ffunction-sections -fdata-sections -Wall -Wextra -Werror -I$out/inc -I/usr/include/bearssl
-  -Iports/include -Isrc -DTL_TLS_MCU_IMPLS"
+  -I$src/ports/include -I$src/src -DTL_TLS_MCU_IMPLS"
 device="-DTL_CONFIG_DESCRIPTIONS=0 -DTL_CONFIG_MESSAGES=0 -DTL_JSON_MESSAGES=0 -DTL_MQTT_STATUS_TEXT=0
   -DTL_SHADOW_STATUS_TEXT=0 -DTL_TLS_ERROR_TEXT=0"
-cc=$(echo $cc) device=$(echo $device)   # one line each, for sh -c
-for variant in host device; do
-  mkdir -p "$out/$variant"
-  extra=; [ $variant = device ] && extra=$device
-  # One compiler run per file, two at a time; any warning fails the test.
-  echo "$files" | tr ' ' '\n' | xargs -P "${JOBS:-2}" -I{} sh -c \
-    "$cc $extra -c {} -o \"$out/$variant/\$(basename {} .c).o\"" || { echo "lx106: $variant build failed" >&2; exit 1; }
-  echo "lx106: $variant build: $(echo $files | wc -w) files compiled"
-done
+cc=$(echo $cc) device=$(echo $device)
+mkdir -p "$out/device"
+# Batches of files per compiler run (their names are unique), two at a time;
+# any warning fails the test.
+abs=$(for f in $files; do echo "$src/$f"; done)
+if ! (cd "$out/device" && echo "$abs" | xargs -P "${JOBS:-2}" -n 12 $cc $device -c); then
+  echo "lx106: device build failed" >&2; exit 1
+fi
+echo "lx106: device build: $(echo $files | wc -w) files compiled"
