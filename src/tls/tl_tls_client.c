@@ -159,8 +159,11 @@ int tl_tls_client_connect(tl_tls_client *c, const tl_transport_class **lower,
     c->ccert.sign_error = 0;
     c->chip.chip_status = TL_ATCA_OK;
     c->io_timeout_ms = timeout_ms;
-    if (tl_tls__chip_claim(&c->chip) != 0)
-        return fail(c, TL_TLS_ERR_CHIP_BUSY);
+    if (tl_tls__chip_claim(&c->chip) != 0) {
+        /* Not fail(): closing an engine that was never reset crashes. */
+        c->last_error = TL_TLS_ERR_CHIP_BUSY;
+        return -1;
+    }
     if (!br_ssl_client_reset(&c->sc, server_name, 0)) {
         tl_tls__chip_release(&c->chip);
         return fail(c, br_ssl_engine_last_error(&c->sc.eng));
