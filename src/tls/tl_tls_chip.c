@@ -181,7 +181,13 @@ int tl_tls_client_use_chip(tl_tls_client *c, tl_atca_device *dev, unsigned what,
     const tl_signer_class **signer = c->ccert.signer;
     br_ssl_engine_context *eng = &c->sc.eng;
 
+    /* Back to software first: a refused or empty offload must not leave the
+     * engine pointing at the context cleared here. */
     memset(ch, 0, sizeof *ch);
+    br_ssl_engine_set_ec(eng, TL_EC_IMPL);
+    br_ssl_engine_set_ecdsa(eng, TL_ECDSA_VRFY_ASN1);
+    br_x509_minimal_set_ecdsa(&c->xc, TL_EC_IMPL, TL_ECDSA_VRFY_ASN1);
+    br_ssl_engine_remove_flags(eng, BR_OPT_NO_RENEGOTIATION);
     if (!what)
         return 0;
     if (!dev || (what & ~(TL_TLS_CHIP_ECDH | TL_TLS_CHIP_VERIFY)) ||

@@ -70,8 +70,16 @@ static void test_refusals(void **state)
     r->dev.model = TL_ATCA_MODEL_UNKNOWN;
     assert_int_equal(tl_tls_client_use_chip(&r->c, &r->dev, TL_TLS_CHIP_VERIFY, 2), -1);
     r->dev.model = m;
-    /* No offload is always fine, chip or not. */
+    /* No offload is always fine, chip or not, and puts software back. */
     assert_int_equal(tl_tls_client_use_chip(&r->c, NULL, 0, 0), 0);
+    assert_ptr_not_equal(r->c.sc.eng.iec, &r->c.chip.impl);
+    assert_ptr_not_equal(r->c.xc.iec, &r->c.chip.impl);
+    /* So does a refused one. */
+    assert_int_equal(tl_tls_client_use_chip(&r->c, &r->dev, TL_TLS_CHIP_VERIFY, 2), 0);
+    assert_ptr_equal(r->c.sc.eng.iec, &r->c.chip.impl);
+    assert_int_equal(tl_tls_client_use_chip(&r->c, &r->dev, TL_TLS_CHIP_ECDH, 0), -1);
+    assert_ptr_not_equal(r->c.sc.eng.iec, &r->c.chip.impl);
+    assert_ptr_not_equal(r->c.xc.iec, &r->c.chip.impl);
     free_rig(r);
 }
 
