@@ -222,9 +222,10 @@ void tl_tls_client_set_alpn(tl_tls_client *c, const char *proto);
  * Offload `what` (TL_TLS_CHIP_* bits, 0 for none) to the chip behind dev,
  * whose model must be detected. ecdh_slot is the 508A's ephemeral slot
  * (GenKey-able P-256 private key slot with ECDH in the clear; 2 in the
- * default layout); the 608A uses TempKey and ignores it. Call after init,
- * before connect. -1 if the chip cannot: unknown model, or a 508A slot that
- * is out of range or holds the signer's key.
+ * default layout); the 608A uses TempKey and ignores it. Call after every
+ * tl_tls_client_init (which clears it), before connect. -1 if the chip
+ * cannot (unknown model, or a 508A slot that is out of range or holds the
+ * signer's key); the client is then left on software, as with what = 0.
  * One handshake with TL_TLS_CHIP_ECDH runs at a time in a program (BearSSL
  * gives the ECDH code no context; tl_tls_chip.c): a second one fails with
  * TL_TLS_ERR_CHIP_BUSY. Renegotiation is refused when ECDH is offloaded.
