@@ -266,6 +266,8 @@ int tl_session_start(tl_session *s, const tl_board *board)
     n = load_text(s, TL_SESSION_CONFIG_AT, (char *)s->iobuf, sizeof s->iobuf);
     if (n < 0)
         return fail(s, "cannot read the config from flash", NULL);
+    if (n == 0)
+        return fail(s, "no config in flash (trustlink.json belongs at offset 0)", NULL);
     if (tl_config_load_json(&s->cfg, (const char *)s->iobuf, (size_t)n, TL_CFG_LAYER_FILE,
                             &err) != TL_CONFIG_OK)
         return fail(s, err.key[0] ? err.key : "config", err.message);
