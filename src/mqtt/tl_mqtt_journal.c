@@ -302,8 +302,12 @@ static tl_mqtt_journal_status settle(tl_mqtt_journal *j, uint32_t seq, uint8_t t
         return tl_mqtt_journal_compact(j);
     header(r, type, 0, 0, seq);
     put32(r + 12, tl_mqtt_journal_crc32(0, r, 12));
-    if ((*j->store)->append(j->store, r, sizeof r, 0) != 0)
-        return store_failed(j);
+    if ((*j->store)->append(j->store, r, sizeof r, 0) != 0) {
+        /* A full medium: compaction drops the message (and the partial
+         * record) instead, if it can. */
+        (void)store_failed(j);
+        return tl_mqtt_journal_compact(j);
+    }
     j->size += TL_MQTT_JOURNAL_OVERHEAD;
     return TL_MQTT_JOURNAL_OK;
 }

@@ -1,5 +1,6 @@
 /* The QoS 1 journal: append/ack/replay, a torn tail, a damaged record in the
- * middle, full without loss, compaction, and the POSIX file store. */
+ * middle, full without loss, a full medium, compaction, and the POSIX file
+ * store. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,6 +246,70 @@ static void test_file_store(void **state)
     unlink(path);
 }
 
+/* A full medium: the RAM store refuses to grow past limit bytes, after
+ * writing what fits (as write() does before EFBIG or ENOSPC). */
+static size_t limit;
+static int lim_append(const tl_mqtt_journal_store_class **ctx, const uint8_t *buf, size_t len,
+                      int sync)
+{
+    size_t room = limit > store.len ? limit - store.len : 0;
+    (void)ctx;
+    if (len > room) {
+        if (room)
+            (void)store.vtable->append(&store.vtable, buf, room, sync);
+        return -1;
+    }
+    return store.vtable->append(&store.vtable, buf, len, sync);
+}
+static long lim_size(const tl_mqtt_journal_store_class **c) { (void)c; return store.vtable->size(&store.vtable); }
+static int lim_read(const tl_mqtt_journal_store_class **c, uint32_t off, uint8_t *b, size_t n)
+{
+    (void)c;
+    return store.vtable->read(&store.vtable, off, b, n);
+}
+static int lim_begin(const tl_mqtt_journal_store_class **c) { (void)c; return store.vtable->rewrite_begin(&store.vtable); }
+static int lim_rewrite(const tl_mqtt_journal_store_class **c, const uint8_t *b, size_t n)
+{
+    (void)c;
+    return store.new_len + n > limit ? -1 : store.vtable->rewrite_append(&store.vtable, b, n);
+}
+static int lim_commit(const tl_mqtt_journal_store_class **c) { (void)c; return store.vtable->rewrite_commit(&store.vtable); }
+static const tl_mqtt_journal_store_class lim_class = {
+    lim_size, lim_read, lim_append, lim_begin, lim_rewrite, lim_commit };
+
+/* Full disk: a refused write compacts away acknowledged records and tries
+ * again; once the live messages alone fill it, ERR_STORE, and everything
+ * accepted before is still there after a reopen. */
+static void test_full_medium(void **state)
+{
+    const tl_mqtt_journal_store_class *lim = &lim_class;
+    uint32_t seq, accepted = 0, i;
+    tl_mqtt_journal_status st;
+    (void)state;
+    limit = 400;   /* about 10 records of 38 bytes */
+    tl_mqtt_journal_ram_init(&store, ram, sizeof ram, 0);
+    assert_int_equal(tl_mqtt_journal_open(&j, &lim, work, sizeof work, 4096), TL_MQTT_JOURNAL_OK);
+    for (i = 0; i < 40; i++) {   /* acknowledged as they go: never full */
+        seq = add("t/a", "payload-xyz-123");
+        assert_int_equal(tl_mqtt_journal_ack(&j, seq), TL_MQTT_JOURNAL_OK);
+    }
+    for (;;) {
+        st = tl_mqtt_journal_append(&j, "t/b", 3, (const uint8_t *)"payload-xyz-123", 15, 0, &seq);
+        if (st != TL_MQTT_JOURNAL_OK)
+            break;
+        accepted++;
+    }
+    assert_int_equal(st, TL_MQTT_JOURNAL_ERR_STORE);
+    assert_true(accepted >= 8 && accepted <= 12);
+    assert_int_equal(tl_mqtt_journal_count(&j), accepted);
+    assert_true(store.len <= limit);
+    /* Reopened (without the limit): the accepted ones, nothing else. */
+    assert_int_equal(reopen(store.len, 4096), TL_MQTT_JOURNAL_OK);
+    assert_int_equal(tl_mqtt_journal_count(&j), accepted);
+    for (i = 0; i < accepted; i++)
+        expect_msg(tl_mqtt_journal_seq_at(&j, i), "t/b", "payload-xyz-123", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_torn_tail),
         cmocka_unit_test(test_corrupt_middle),
         cmocka_unit_test(test_full_loses_nothing),
+        cmocka_unit_test(test_full_medium),
         cmocka_unit_test(test_compaction),
         cmocka_unit_test(test_sequence_wrap),
         cmocka_unit_test(test_file_store),
