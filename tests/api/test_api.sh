@@ -18,14 +18,6 @@ cleanup() {
     rm -rf "$T_DIR"
 }
 trap cleanup EXIT
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-    return 1
-}
 MP=$(free_port); AP=$(free_port)
 [ "$MP" = "$AP" ] && AP=$((AP + 1))
 

@@ -19,14 +19,6 @@ cleanup() {
     rm -rf "$T_DIR"
 }
 trap cleanup EXIT
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 12000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-    return 1
-}
 for try in 1 2 3; do
     MP=$(free_port); AP=$(free_port)
     [ "$MP" != "$AP" ] && run "$TL" cloud start --dir "$C" --mqtt-port $MP --api-port $AP && break

@@ -44,11 +44,12 @@ t_bg() { "$@" & T_LAST_PID=$!; T_PIDS+=($T_LAST_PID); }
 # t_at_exit 'COMMAND': run COMMAND (a string for eval) when the test ends.
 t_at_exit() { T_AT_EXIT+=("$1"); }
 
-# free_port: a random high port nobody listens on (127.0.0.1).
+# free_port: a random port nobody listens on (127.0.0.1), below Linux's
+# ephemeral range (32768-60999) so that no outgoing connection takes it later.
 free_port() {
     local p
     for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000))
         (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return 0; }
     done
     return 1

@@ -17,15 +17,6 @@ stop_broker() {
 BUSY=
 trap '[ -n "$BUSY" ] && kill $BUSY 2>/dev/null; stop_broker; rm -rf "$T_DIR"' EXIT
 
-# free_port: a random high port nobody listens on (bash's /dev/tcp probe).
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-    return 1
-}
 PORT=$(free_port)
 
 # Port validation before anything starts.

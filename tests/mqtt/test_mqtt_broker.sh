@@ -34,13 +34,6 @@ stop() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; }
 cleanup() { stop "$PUB_PID"; stop "$SUB_PID"; stop "$BROKER_PID"; rm -rf "$T_DIR"; }
 trap cleanup EXIT
 
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-}
 PORT=$(free_port)
 PLAIN_PORT=$(free_port)
 mkdir -p db

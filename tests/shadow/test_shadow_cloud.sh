@@ -16,13 +16,6 @@ cleanup() {
 trap cleanup EXIT
 THING=shadow-dev
 
-free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-    done
-}
 # api METHOD PATH [JSON]: the data-plane API, SigV4-signed by curl.
 api() {
     curl -sS --fail-with-body --aws-sigv4 "aws:amz:$AWS_REGION:iot" \
