@@ -298,13 +298,13 @@ int tl_cli_mqtt_open(tl_cli_mqtt *m, const tl_config *cfg, const char *client_id
 int tl_cli_mqtt_connect(tl_cli_mqtt *m, uint32_t timeout_ms)
 {
     uint32_t start = tl_cli_mqtt_now();
-    while (tl_mqtt_client_get_state(&m->client) != TL_MQTT_CLIENT_CONNECTED) {
+    /* Done at the first accepted CONNACK, even if that connection is lost
+     * again within the same poll (a broker refusing the first message we
+     * replay): the client reconnects by itself from there. */
+    while (tl_mqtt_client_get_state(&m->client) != TL_MQTT_CLIENT_CONNECTED &&
+           !m->client.connections) {
         tl_mqtt_client_status cs = tl_mqtt_client_poll(&m->client, 200);
-        /* Connected and lost again within one poll (a broker refusing the
-         * first message we replay) is not a failure to connect. */
-        if (m->client.connections)
-            m->ever_connected = 1;
-        if (cs != TL_MQTT_CLIENT_OK && !m->ever_connected)
+        if (cs != TL_MQTT_CLIENT_OK && !m->ever_connected && !m->client.connections)
             return tl_cli_fail("%s", m->err[0] ? m->err : tl_mqtt_client_status_text(cs));
         if (tl_cli_mqtt_now() - start > timeout_ms)
             return tl_cli_fail("no connection to %s:%u within %u s", m->host, m->port,
