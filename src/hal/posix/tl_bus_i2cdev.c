@@ -9,6 +9,13 @@
  * At 400 kHz nine bit times are only 22.5 us: run the bus at 100 kHz (the
  * i2c-dev interface cannot change the clock; the device tree or the
  * adapter's module parameter sets it).
+ *
+ * EINTR: an adapter that waits interruptibly gives it when a signal handler
+ * without SA_RESTART runs during the transfer; the transfer did not happen,
+ * so it is tried again (a bounded number of times). i2c-dev moves a whole
+ * message or fails, so a short count never comes back from a real adapter;
+ * should one, it is a NACK (the chip driver resends), never success.
+ * Exercised without hardware by tests/hal (an LD_PRELOAD i2c-dev stand-in).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -43,14 +50,32 @@ static int io_error(void)
     return TL_BUS_IO;
 }
 
+/* Tries of a transfer that a signal interrupted before it reached the bus. */
+#define EINTR_TRIES 8
+
 static int set_addr(int fd, uint8_t addr)
 {
-    return ioctl(fd, I2C_SLAVE, (unsigned long)addr) < 0 ? TL_BUS_IO : TL_BUS_OK;
+    int i, r = -1;
+    for (i = 0; i < EINTR_TRIES; i++)
+        if ((r = ioctl(fd, I2C_SLAVE, (unsigned long)addr)) == 0 || errno != EINTR)
+            break;
+    return r < 0 ? TL_BUS_IO : TL_BUS_OK;
+}
+
+/* write(), tried again when a signal stopped it before the bus. */
+static ssize_t write_bus(int fd, const uint8_t *data, size_t len)
+{
+    ssize_t w = -1;
+    int i;
+    for (i = 0; i < EINTR_TRIES; i++)
+        if ((w = write(fd, data, len)) >= 0 || errno != EINTR)
+            break;
+    return w;
 }
 
 static int i2c_write(const tl_bus_class **ctx, const uint8_t *data, size_t len)
 {
-    ssize_t w = write(SELF(ctx)->fd, data, len);
+    ssize_t w = write_bus(SELF(ctx)->fd, data, len);
     if (w == (ssize_t)len)
         return TL_BUS_OK;
     return w < 0 ? io_error() : TL_BUS_NACK;
@@ -58,7 +83,11 @@ static int i2c_write(const tl_bus_class **ctx, const uint8_t *data, size_t len)
 
 static int i2c_read(const tl_bus_class **ctx, uint8_t *data, size_t len)
 {
-    ssize_t r = read(SELF(ctx)->fd, data, len);
+    ssize_t r = -1;
+    int i;
+    for (i = 0; i < EINTR_TRIES; i++)
+        if ((r = read(SELF(ctx)->fd, data, len)) >= 0 || errno != EINTR)
+            break;
     if (r == (ssize_t)len)
         return TL_BUS_OK;
     return r < 0 ? io_error() : TL_BUS_NACK;
@@ -71,7 +100,8 @@ static int i2c_wake(const tl_bus_class **ctx, uint8_t resp[4])
     ssize_t ignored;
     if (set_addr(b->fd, 0x00) != TL_BUS_OK)
         return TL_BUS_IO;
-    ignored = write(b->fd, &zero, 1);   /* expected to be NACKed */
+    /* Expected to be NACKed; but one a signal cut short was no pulse. */
+    ignored = write_bus(b->fd, &zero, 1);
     (void)ignored;
     if (set_addr(b->fd, b->addr) != TL_BUS_OK)
         return TL_BUS_IO;
@@ -92,16 +122,23 @@ int tl_bus_i2cdev_open(tl_bus_i2cdev *b, const char *dev, uint8_t addr, char *er
 {
     b->vtable = &i2cdev_class;
     b->addr = addr;
-    b->fd = open(dev, O_RDWR);
+    /* Not inherited by programs trustlink starts. */
+    b->fd = open(dev, O_RDWR | O_CLOEXEC);
     if (b->fd < 0) {
-        snprintf(err, errcap, "cannot open %s: %s", dev, strerror(errno));
+        int e = errno;   /* kept for the caller: auto tells ENOENT from EACCES */
+        snprintf(err, errcap, "cannot open %s: %s", dev, strerror(e));
+        errno = e;
         return -1;
     }
     if (set_addr(b->fd, addr) != TL_BUS_OK) {
-        snprintf(err, errcap, "%s: cannot select address 0x%02x: %s", dev, addr,
-                 strerror(errno));
+        int e = errno;
+        /* EBUSY: a kernel driver (atmel-ecc, from the device tree) owns it. */
+        snprintf(err, errcap, "%s: cannot select address 0x%02x: %s%s", dev, addr,
+                 strerror(e), e == EBUSY ? " (a kernel driver, such as atmel-ecc, has "
+                                           "claimed it: unbind it)" : "");
         close(b->fd);
         b->fd = -1;
+        errno = e;
         return -1;
     }
     return 0;

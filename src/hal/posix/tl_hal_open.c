@@ -1,5 +1,6 @@
 /* Host only (POSIX): chip URIs to buses. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,31 +61,61 @@ static int open_emu(tl_hal *h, const char *path, char *err, size_t errcap)
     return 0;
 }
 
-/* auto: the emulator named by $TRUSTLINK_CHIP, then the first i2c bus whose
- * address 0x60 answers a wake with 04 11 33 43. */
+/* 7-bit addresses auto tries on each bus, as aws-iot-setup does: the factory
+ * default, then Microchip's pre-provisioned Trust&GO (0x35) and TrustFLEX
+ * (0x36) parts. */
+static const uint8_t auto_addrs[] = { TL_ATCA_I2C_ADDR_DEFAULT, 0x35, 0x36 };
+
+/* Wake the chip at addr on dev: 0 with the bus left open when 04 11 ..
+ * answers, -2 when dev does not exist, else -1. A bus that exists but cannot
+ * be opened (no permission, typically) is remembered in why, so that "no
+ * chip" says so. */
+static int probe(tl_hal *h, const char *dev, uint8_t addr, char *why, size_t whycap)
+{
+    char e2[160];
+    uint8_t r[4];
+    if (tl_bus_i2cdev_open(&h->u.i2c, dev, addr, e2, sizeof e2) != 0) {
+        if (errno == ENOENT)
+            return -2;
+        if (!why[0])
+            snprintf(why, whycap, "; %s", e2);
+        return -1;
+    }
+    if (h->u.i2c.vtable->wake(&h->u.i2c.vtable, r) == TL_BUS_OK && r[0] == 0x04 &&
+        r[1] == 0x11)
+        return 0;
+    tl_bus_i2cdev_close(&h->u.i2c);
+    return -1;
+}
+
+/* auto: the emulator named by $TRUSTLINK_CHIP, then the first of
+ * /dev/i2c-0..15 x auto_addrs that answers a wake with 04 11 33 43. */
 static int open_auto(tl_hal *h, char *err, size_t errcap)
 {
     const char *env = getenv("TRUSTLINK_CHIP");
-    int i;
+    char why[200] = "";
+    int bus;
+    size_t i;
     if (env && env[0] && strcmp(env, "auto") != 0)
         return tl_hal_open(h, env, err, errcap);
-    for (i = 0; i < 10; i++) {
-        char dev[32], e2[128];
-        uint8_t r[4];
-        snprintf(dev, sizeof dev, "/dev/i2c-%d", i);
-        if (tl_bus_i2cdev_open(&h->u.i2c, dev, TL_ATCA_I2C_ADDR_DEFAULT, e2, sizeof e2) != 0)
-            continue;
-        if (h->u.i2c.vtable->wake(&h->u.i2c.vtable, r) == TL_BUS_OK && r[0] == 0x04 &&
-            r[1] == 0x11) {
-            h->kind = 1;
-            h->bus = &h->u.i2c.vtable;
-            snprintf(h->desc, sizeof h->desc, "i2c:%s@0x%02x", dev, TL_ATCA_I2C_ADDR_DEFAULT);
-            return 0;
+    for (bus = 0; bus < 16; bus++) {
+        char dev[32];
+        snprintf(dev, sizeof dev, "/dev/i2c-%d", bus);
+        for (i = 0; i < sizeof auto_addrs; i++) {
+            int r = probe(h, dev, auto_addrs[i], why, sizeof why);
+            if (r == 0) {
+                h->kind = 1;
+                h->bus = &h->u.i2c.vtable;
+                snprintf(h->desc, sizeof h->desc, "i2c:%s@0x%02x", dev, auto_addrs[i]);
+                return 0;
+            }
+            if (r == -2)
+                break;   /* no such bus: the other addresses would not open either */
         }
-        tl_bus_i2cdev_close(&h->u.i2c);
     }
     snprintf(err, errcap, "no chip found (chip.uri is auto: $TRUSTLINK_CHIP is not set and "
-             "no /dev/i2c-N answers at 0x60); use --chip emu:PATH or i2c:/dev/i2c-N");
+             "no /dev/i2c-0..15 answers at 0x60, 0x35 or 0x36%s); use --chip emu:PATH or "
+             "i2c:/dev/i2c-N[@0x60]", why);
     return -1;
 }
 
