@@ -8,7 +8,8 @@
  *   open/open64/openat/openat64 (and the _2 fortify forms) of $TL_SHIM_BUS
  *       give a real descriptor (of /dev/null, so its number is the kernel's
  *       and cannot clash) that the shim then owns; every other path passes
- *       through untouched.
+ *       through untouched. $TL_SHIM_OPEN_ERRNO=EACCES|ENODEV makes that open
+ *       fail so (a node the user may not open; an adapter gone).
  *   stat/lstat (+64, and glibc's old __xstat/__lxstat entry points) of the
  *       bus report a character device, major 89 (i2c) minor N.
  *   ioctl I2C_SLAVE / I2C_SLAVE_FORCE set the descriptor's 7-bit address
@@ -35,7 +36,9 @@
  * that run one after another see the same chip. Without it, each process
  * has its own factory-new chip.
  * Test knobs: $TL_SHIM_EINTR=N fails every Nth transfer on the bus with
- * EINTR before it reaches the wire; $TL_SHIM_LOG=FILE appends one line per
+ * EINTR before it reaches the wire; $TL_SHIM_SHORT=N makes every Nth
+ * transfer at the chip move one byte less (a broken adapter: i2c-dev moves
+ * a whole message or fails); $TL_SHIM_LOG=FILE appends one line per
  * open, address change and transfer (address, bytes, ACK/NACK).
  *
  * Not emulated: timing (no tWHI, no execution time, no watchdog: the chip
@@ -111,6 +114,8 @@ static int any_bus_fd(void)
 static int open_bus(int flags)
 {
     int i, fd = -1, err = EMFILE;
+    if (S.open_errno)
+        return fail(S.open_errno);   /* as a node without permission or adapter */
     pthread_mutex_lock(&S.lock);
     if (shim__load_chip() != 0) {
         err = ENOMEM;

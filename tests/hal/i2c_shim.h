@@ -29,8 +29,9 @@ typedef struct {
     const char *bus;           /* $TL_SHIM_BUS; NULL: the shim passes all through */
     int chip_addr;             /* -1: no chip answers */
     int nack_errno;
+    int open_errno;            /* open of the bus fails so (0: it opens) */
     int busy_addr;             /* I2C_SLAVE there: EBUSY (-1: none) */
-    unsigned long eintr_every, transfers;
+    unsigned long eintr_every, short_every, transfers;
     tl_emu *emu;               /* NULL until the first open */
     int wake_pending;          /* a wake happened; its 4 bytes await a read */
     uint8_t wake_resp[4];

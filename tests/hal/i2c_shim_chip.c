@@ -119,10 +119,17 @@ void shim__configure(void)
         S.nack_errno = EIO;
     else if (e && e[0] && strcmp(e, "ENXIO") != 0)
         shim__say("i2c_shim: TL_SHIM_NACK_ERRNO='%s': use ENXIO, EREMOTEIO or EIO\n", e);
+    e = getenv("TL_SHIM_OPEN_ERRNO");
+    S.open_errno = !e ? 0 : strcmp(e, "EACCES") == 0 ? EACCES
+                          : strcmp(e, "ENODEV") == 0 ? ENODEV : 0;
+    if (e && e[0] && !S.open_errno)
+        shim__say("i2c_shim: TL_SHIM_OPEN_ERRNO='%s': use EACCES or ENODEV\n", e);
     v = env_num("TL_SHIM_BUSY", -1, 0, 0x7f);
     S.busy_addr = v < 0 ? -1 : (int)v;
     v = env_num("TL_SHIM_EINTR", 0, 0, 1000000);
     S.eintr_every = v > 0 ? (unsigned long)v : 0;
+    v = env_num("TL_SHIM_SHORT", 0, 0, 1000000);
+    S.short_every = v > 0 ? (unsigned long)v : 0;
     __atomic_store_n(&S.configured, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&S.lock);
 }
@@ -228,6 +235,16 @@ static int injected_eintr(char op, unsigned addr)
     return 1;
 }
 
+/* A broken adapter that moves one byte less than asked (i2c-dev itself
+ * never does): every $TL_SHIM_SHORT-th transfer at the chip. */
+static size_t shortened(size_t len)
+{
+    if (!S.short_every || len == 0 || S.transfers % S.short_every != 0)
+        return len;
+    shim__log("short transfer: %zu of %zu bytes (injected)", len - 1, len);
+    return len - 1;
+}
+
 /* Address 0x00 holds SDA low for 7-8 bit times: the chip wakes; nobody
  * acknowledges the general call, so the transfer itself fails. */
 static ssize_t wake_pulse(char op, size_t len)
@@ -252,6 +269,7 @@ ssize_t shim__write(shim_fd *f, const uint8_t *data, size_t len)
     if (S.chip_addr < 0 || f->addr != (unsigned)S.chip_addr)
         return nack('W', f->addr, len, "");
     S.wake_pending = 0;
+    len = shortened(len);
     rc = tl_emu_write(S.emu, data, len);
     hex(data, len, h, sizeof h);
     if (rc != TL_EMU_ACK)
@@ -274,6 +292,7 @@ ssize_t shim__read(shim_fd *f, uint8_t *data, size_t len)
         return wake_pulse('R', len);
     if (S.chip_addr < 0 || f->addr != (unsigned)S.chip_addr)
         return nack('R', f->addr, len, "");
+    len = shortened(len);
     if (S.wake_pending && len == 4) {
         memcpy(data, S.wake_resp, 4);
     } else if (tl_emu_read(S.emu, data, len) != TL_EMU_ACK) {

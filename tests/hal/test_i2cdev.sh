@@ -77,6 +77,20 @@ expect_file_same setup.json <(echo '{}') "dry run:"
 shim TL_SHIM_ADDR=0x50 -- "$TL" chip info --chip auto; expect_rc 1
 expect_err_has "no /dev/i2c-0..15 answers at 0x60, 0x35 or 0x36"
 
+# The shim's own hostile inputs: a bad setting or state file is said, and
+# the host program goes on (no chip, or a factory-new one).
+shim TL_SHIM_ADDR=zz -- "$TL" chip info --chip "$B"; expect_rc 1
+expect_err_has "i2c_shim: TL_SHIM_ADDR='zz' is not a number in 8..119; ignored"
+head -c 3000 /dev/urandom > junk.bin
+shim TL_SHIM_STATE="$T_DIR/junk.bin" -- "$TL" chip info --chip "$B"; expect_rc 0
+expect_err "i2c_shim: $T_DIR/junk.bin is not a chip state; starting a factory-new chip"
+
+# A bus the user may not open (not in group i2c): said, not skipped silently.
+shim TL_SHIM_OPEN_ERRNO=EACCES -- "$TL" chip info --chip auto; expect_rc 1
+expect_err_has "0x36; cannot open /dev/i2c-7: Permission denied)"
+shim TL_SHIM_OPEN_ERRNO=EACCES -- "$TL" chip info --chip "$B"; expect_rc 1
+expect_err "trustlink: cannot open /dev/i2c-7: Permission denied"
+
 # The whole chip life through the shim, one process per command: lock with
 # the trace, genkey, sign, and OpenSSL verifies the chip's signature.
 shim "${S60[@]}" -- "$TL" chip lock --chip "$B" --default-config --yes --trace "$T_DIR/lock.trace"
@@ -104,6 +118,19 @@ expect_out "Verified OK"
 printf 'tampered\n' > msg2.txt
 run openssl dgst -sha256 -verify chip.pem -signature sig.der msg2.txt; expect_rc 1
 run grep -c '^W 03 .. 41 ' "$T_DIR/sign.trace"; expect_out "1"   # one Sign command
+
+# An adapter that moves a byte less than asked (i2c-dev never does; a broken
+# one might): a short write or read counts as a NACK, and the driver's resend
+# and re-read carry a whole provisioning through, every 5th transfer short.
+SS=(TL_SHIM_STATE="$T_DIR/short.bin" TL_SHIM_SHORT=5 TL_SHIM_LOG="$T_DIR/short.log")
+shim "${SS[@]}" -- "$TL" chip lock --chip "$B" --default-config --yes; expect_rc 0 "short lock:"
+shim "${SS[@]}" -- "$TL" chip genkey --chip "$B" --slot 2 --pem; expect_rc 0 "short genkey:"
+echo "$OUT" > short.pem
+shim "${SS[@]}" -- "$TL" chip sign --chip "$B" --slot 2 --digest "$DIG" --der
+expect_rc 0 "short sign:"
+unhex "$OUT" short.der
+run openssl dgst -sha256 -verify short.pem -signature short.der msg.txt; expect_out "Verified OK"
+grep -q 'short transfer' "$T_DIR/short.log" && _ok || _bad "no short transfer injected"
 
 # The state file is the emulator's own format: `chip emulate` serves the
 # same chip (locked, same serial, same key).
