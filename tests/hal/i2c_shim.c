@@ -14,8 +14,9 @@
  *       bus report a character device, major 89 (i2c) minor N.
  *   ioctl I2C_SLAVE / I2C_SLAVE_FORCE set the descriptor's 7-bit address
  *       (EINVAL above 0x7f, as i2c-dev; I2C_SLAVE at $TL_SHIM_BUSY is EBUSY,
- *       as when a kernel driver owns the address); I2C_FUNCS says plain I2C; I2C_RDWR
- *       and I2C_SMBUS are not emulated (EOPNOTSUPP); others ENOTTY.
+ *       as when a kernel driver owns the address); I2C_FUNCS says plain
+ *       I2C; I2C_RDWR and I2C_SMBUS are not emulated (EOPNOTSUPP); others
+ *       ENOTTY. $TL_SHIM_SEED seeds a new chip's serial number.
  *   write / read on the descriptor: one I2C transfer each, at most 8192
  *       bytes (i2c-dev's cap). At the chip's address ($TL_SHIM_ADDR, default
  *       0x60) they go to the emulator (tl_emu_write/tl_emu_read: the first
