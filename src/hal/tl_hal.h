@@ -5,7 +5,8 @@
  *   i2c:/dev/i2c-N[@0xAA]  Linux i2c-dev, 7-bit address, default 0x60
  *                          (posix/tl_bus_i2cdev.c)
  *   auto                   $TRUSTLINK_CHIP if it names a bus, else
- *                          /dev/i2c-0../dev/i2c-9 at 0x60, first that wakes
+ *                          /dev/i2c-0..15 at 0x60, 0x35 (Trust&GO), 0x36
+ *                          (TrustFLEX): the first that wakes
  *
  * The caller owns the tl_hal (no malloc); tl_hal_close() releases the file
  * descriptor. Errors come back as one line of text in err.
