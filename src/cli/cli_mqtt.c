@@ -53,9 +53,11 @@ static const tl_transport_class **open_transport(void *user)
     if (!m->use_tls)
         return &m->tcp.vtable;
     tl_tls_chip keep = m->tls.chip;   /* the offload setup_tls chose; init clears it */
+    const tl_tls_crl *crl = m->tls.x509.crl.crl;   /* mqtt.ssl_crl, likewise */
     tl_tls_client_init(&m->tls, m->iobuf, sizeof m->iobuf, &m->anchors,
                        m->have_signer ? m->signer.signer : NULL,
                        m->chain.count ? &m->chain : NULL);
+    tl_tls_client_set_crl(&m->tls, crl);
     if (tl_tls_client_use_chip(&m->tls, keep.dev, keep.flags, keep.ecdh_slot) != 0) {
         snprintf(m->err, sizeof m->err, "the chip cannot take tls.chip_ecdh/tls.chip_verify");
         m->tcp.vtable->close(&m->tcp.vtable);
@@ -66,10 +68,14 @@ static const tl_transport_class **open_transport(void *user)
         tl_tls_client_set_alpn(&m->tls, m->alpn);
     if (tl_tls_client_connect(&m->tls, &m->tcp.vtable, m->host, 10000) != 0) {
         int e = tl_tls_client_error(&m->tls);
-        snprintf(m->err, sizeof m->err, "TLS connection to %s:%u failed: %s%s%s", m->host,
+        char hex[2 * TL_TLS_CRL_SERIAL_MAX + 1], serial[2 * TL_TLS_CRL_SERIAL_MAX + 32] = "";
+        if (e == TL_TLS_ERR_REVOKED)
+            snprintf(serial, sizeof serial, ": serial %s in mqtt.ssl_crl",
+                     tl_tls_client_revoked_serial(&m->tls, hex, sizeof hex));
+        snprintf(m->err, sizeof m->err, "TLS connection to %s:%u failed: %s%s%s%s", m->host,
                  m->port, tl_tls_error_text(e),
                  e == BR_ERR_X509_NOT_TRUSTED ? " - check mqtt.ssl_ca_cert " : "",
-                 e == BR_ERR_X509_NOT_TRUSTED ? m->ca_path : "");
+                 e == BR_ERR_X509_NOT_TRUSTED ? m->ca_path : "", serial);
         m->tcp.vtable->close(&m->tcp.vtable);
         return NULL;
     }
@@ -169,7 +175,27 @@ static int setup_offload(tl_cli_mqtt *m, const tl_config *cfg)
     return 0;
 }
 
-/* Trust anchors, client chain and signer from the config. */
+/* mqtt.ssl_crl: the CAs' revoked server certificates, checked by every
+ * handshake (static: it must outlive the connections, and cli_mqtt.h has no
+ * room for it; one session per process). */
+static int load_crl(tl_cli_mqtt *m, const char *path, char *buf, size_t cap,
+                    unsigned char *scratch, size_t scratch_len)
+{
+    static tl_tls_crl crl;
+    tl_tls_crl_status st;
+    long n;
+    if (load_pem("mqtt.ssl_crl", path, buf, cap, &n))
+        return TL_CLI_EXIT_FAIL;
+    tl_tls_crl_init(&crl);
+    st = tl_tls_crl_add(&crl, &m->anchors, buf, (size_t)n, (uint64_t)time(NULL), scratch,
+                        scratch_len);
+    if (st != TL_TLS_CRL_OK)
+        return tl_cli_fail("mqtt.ssl_crl: %s: %s", path, tl_tls_crl_status_text(st));
+    tl_tls_client_set_crl(&m->tls, &crl);
+    return 0;
+}
+
+/* Trust anchors, CRL, client chain and signer from the config. */
 static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
 {
     static char pem[65536];
@@ -184,6 +210,10 @@ static int setup_tls(tl_cli_mqtt *m, const tl_config *cfg)
     st = tl_tls_anchors_add_pem(&m->anchors, pem, (size_t)n, scratch, sizeof scratch);
     if (st != TL_TLS_PEM_OK)
         return tl_cli_fail("mqtt.ssl_ca_cert: %s: %s", m->ca_path, tl_tls_pem_status_text(st));
+    if (tl_config_str(cfg, TL_CFG_MQTT_SSL_CRL)[0] &&
+        load_crl(m, tl_config_str(cfg, TL_CFG_MQTT_SSL_CRL), pem, sizeof pem, scratch,
+                 sizeof scratch))
+        return TL_CLI_EXIT_FAIL;
     if (!cert[0]) {
         fprintf(stderr, "trustlink: mqtt.ssl_cert is empty: connecting without a client "
                         "certificate\n");

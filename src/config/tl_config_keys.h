@@ -29,6 +29,8 @@
       "Private key: chip:SLOT, or a PEM file (software key, can be stolen)") \
     X(MQTT_SSL_CA_CERT, "mqtt.ssl_ca_cert", STR, "", 0, 255, \
       "Trust anchors for the broker, PEM file") \
+    X(MQTT_SSL_CRL, "mqtt.ssl_crl", STR, "", 0, 255, \
+      "CRL(s) of the CAs in mqtt.ssl_ca_cert, DER or PEM file (empty: none)") \
     X(MQTT_ALPN, "mqtt.alpn", STR, "", 0, 64, \
       "ALPN protocol to offer (x-amzn-mqtt-ca for AWS IoT on port 443)") \
     X(MQTT_KEEP_ALIVE, "mqtt.keep_alive", INT, "60", 30, 1200, \

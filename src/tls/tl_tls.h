@@ -5,6 +5,8 @@
  * Pieces, each in its own file:
  *   tl_tls_pem.c     PEM files -> trust anchors and the client chain, copied
  *                    into caller storage (no allocation)
+ *   tl_tls_crl.c     CRLs of the anchors -> revoked serial numbers, which
+ *                    tl_tls_x509.c checks the server's chain against
  *   tl_tls_ccert.c   a br_ssl_client_certificate_class whose do_sign goes to
  *                    the signer: the handshake hash is signed by the chip
  *   tl_tls_client.c  engine setup (suites AWS IoT accepts), the handshake and
@@ -109,6 +111,99 @@ typedef struct {
 void tl_tls_ccert_init(tl_tls_ccert *cc, const tl_signer_class **signer,
                        const br_x509_certificate *chain, size_t chain_len);
 
+/* ---- Revocation: CRLs of the trust anchors (tl_tls_crl.c) ------------- */
+/*
+ * BearSSL knows neither CRLs nor OCSP. A device loads the CRLs of its trust
+ * anchors (RFC 5280 CertificateList, DER or PEM "X509 CRL") into a
+ * tl_tls_crl; during the handshake the X.509 wrapper (tl_tls_x509.c) reads
+ * the serial number and issuer of each certificate of the server's chain as
+ * its bytes stream past and refuses the chain with TL_TLS_ERR_REVOKED when a
+ * loaded CRL of that issuer lists the serial.
+ *
+ * Accepted: CRLs signed directly by a trust anchor (issuer DN byte-equal to
+ * the anchor's, as BearSSL matches chains) with ECDSA (P-256/P-384; an MCU
+ * build with TL_TLS_MCU_IMPLS has P-256 only) or RSA PKCS#1 v1.5, over
+ * SHA-256/384/512. Refused, each with its own status: bad DER, an issuer
+ * that is no anchor, a signature that does not verify, a nextUpdate in the
+ * past (when the caller knows the time), a critical extension (delta CRLs,
+ * issuing distribution points: this is not a full RFC 5280 engine), a serial
+ * number longer than TL_TLS_CRL_SERIAL_MAX bytes, more entries than
+ * TL_TLS_CRL_MAX. Serial numbers are compared without leading zero bytes.
+ * With a clock, a chain whose issuer's CRL is past its nextUpdate is also
+ * refused at handshake time (TL_TLS_ERR_CRL_EXPIRED): a stale CRL cannot say
+ * what was revoked since.
+ */
+#ifndef TL_TLS_CRL_MAX
+#define TL_TLS_CRL_MAX 64          /* revoked serial numbers, all CRLs together */
+#endif
+#ifndef TL_TLS_CRL_SERIAL_MAX
+#define TL_TLS_CRL_SERIAL_MAX 20   /* RFC 5280: serial numbers of at most 20 octets */
+#endif
+
+typedef struct {
+    unsigned char issuer;          /* index in tl_tls_crl.issuer */
+    unsigned char len;
+    unsigned char serial[TL_TLS_CRL_SERIAL_MAX];
+} tl_tls_crl_entry;
+
+/* The revoked certificates of up to TL_TLS_MAX_ANCHORS issuers. */
+typedef struct tl_tls_crl {
+    unsigned char issuer[TL_TLS_MAX_ANCHORS][32];   /* SHA-256 of each issuer DN */
+    uint32_t next_days[TL_TLS_MAX_ANCHORS];         /* earliest nextUpdate, 0: none */
+    uint32_t next_seconds[TL_TLS_MAX_ANCHORS];
+    size_t issuers;
+    tl_tls_crl_entry entry[TL_TLS_CRL_MAX];
+    size_t count;
+} tl_tls_crl;
+
+typedef enum {
+    TL_TLS_CRL_OK = 0,
+    TL_TLS_CRL_NONE,            /* no X509 CRL object in the PEM text */
+    TL_TLS_CRL_MALFORMED,       /* bad PEM, or DER that is not a CertificateList */
+    TL_TLS_CRL_TOO_BIG,         /* a PEM CRL larger than the scratch buffer */
+    TL_TLS_CRL_UNSUPPORTED,     /* version or signature algorithm */
+    TL_TLS_CRL_CRITICAL_EXT,    /* a critical extension we do not implement */
+    TL_TLS_CRL_UNKNOWN_ISSUER,  /* the issuer is not one of the trust anchors */
+    TL_TLS_CRL_BAD_SIGNATURE,   /* does not verify with the issuer's key */
+    TL_TLS_CRL_EXPIRED,         /* nextUpdate has passed */
+    TL_TLS_CRL_SERIAL_TOO_LONG, /* a serial number over TL_TLS_CRL_SERIAL_MAX bytes */
+    TL_TLS_CRL_TOO_MANY         /* more than TL_TLS_CRL_MAX entries in all */
+} tl_tls_crl_status;
+
+/* An empty set: nothing revoked. */
+void tl_tls_crl_init(tl_tls_crl *crl);
+
+/*
+ * Verify and add the CRL(s) in data: one DER CertificateList (data starts
+ * with a SEQUENCE), or PEM text with one or more "X509 CRL" objects, each
+ * decoded into scratch (a DER CRL is read in place; scratch may then be
+ * NULL). Issuers are looked up in anchors. unix_now is the current time, 0
+ * if unknown (nextUpdate is then not checked here). All or nothing: on any
+ * error crl is left as it was.
+ */
+tl_tls_crl_status tl_tls_crl_add(tl_tls_crl *crl, const tl_tls_anchors *anchors,
+                                 const void *data, size_t len, uint64_t unix_now,
+                                 unsigned char *scratch, size_t scratch_len);
+
+const char *tl_tls_crl_status_text(tl_tls_crl_status st);
+
+/* The wrapper's view of one certificate as it streams past (tl_tls_x509.c). */
+typedef struct {
+    const tl_tls_crl *crl;            /* NULL: no revocation check */
+    br_sha256_context issuer;         /* hash of the certificate's issuer DN */
+    uint32_t left;                    /* content bytes left in the current element */
+    unsigned char step;               /* which element of the certificate comes next */
+    unsigned char hpos, hneed;        /* TLV header being read, its bytes in hdr */
+    unsigned char hdr[6];
+    unsigned char serial[TL_TLS_CRL_SERIAL_MAX];
+    unsigned char serial_len;         /* > TL_TLS_CRL_SERIAL_MAX: too long for any CRL */
+    uint32_t now_days, now_seconds;   /* the clock, when tl_tls_x509.have_clock */
+    int error;                        /* TL_TLS_ERR_REVOKED etc., first of the chain */
+    unsigned char revoked[TL_TLS_CRL_SERIAL_MAX];
+    unsigned char revoked_len;
+} tl_tls_crl_scan;
+/* ---- end of revocation block ------------------------------------------- */
+
 /* The X.509 validator: BearSSL's minimal engine, plus date handling for
  * devices without a clock (tl_tls_x509.c). */
 typedef struct {
@@ -118,6 +213,7 @@ typedef struct {
     uint32_t floor_days, floor_seconds;
     int have_clock;
     int dates_seen;
+    tl_tls_crl_scan crl;             /* revocation check (block above) */
 } tl_tls_x509;
 
 /* Validate with `inner`; without a clock, expiry is checked against the
@@ -134,6 +230,9 @@ void tl_tls_x509_set_clock(tl_tls_x509 *x, uint32_t days, uint32_t seconds);
 #define TL_TLS_ERR_CLOSED   1003   /* the peer closed the connection */
 #define TL_TLS_ERR_CHIP     1004   /* the chip failed during ECDHE or Verify */
 #define TL_TLS_ERR_CHIP_BUSY 1005  /* another handshake holds chip ECDHE */
+#define TL_TLS_ERR_REVOKED  1006   /* a chain certificate's serial is in the CRL */
+#define TL_TLS_ERR_CRL_EXPIRED 1007 /* the issuer's CRL is past its nextUpdate */
+#define TL_TLS_ERR_CRL_CHECK 1008  /* a chain certificate's serial/issuer unreadable */
 
 /*
  * Chip offload (tl_tls_chip.c): what the secure element does besides
@@ -243,6 +342,15 @@ void tl_tls__chip_release(tl_tls_chip *ch);
 
 /* Validate certificates at this Unix time instead of the fallback time. */
 void tl_tls_client_set_time(tl_tls_client *c, uint64_t unix_seconds);
+
+/* Revocation (block above, defined in tl_tls_x509.c): check the server's
+ * chain against crl (NULL: no check; it must outlive the connections). Call
+ * after every tl_tls_client_init, which clears it. */
+void tl_tls_client_set_crl(tl_tls_client *c, const tl_tls_crl *crl);
+
+/* After TL_TLS_ERR_REVOKED: the revoked serial number in hex ("1002"), in
+ * hex[cap]; "" if none. Returns hex. */
+char *tl_tls_client_revoked_serial(const tl_tls_client *c, char *hex, size_t cap);
 
 /*
  * Handshake over lower with SNI and name check against server_name.

@@ -271,6 +271,12 @@ const char *tl_tls_error_text(int err)
     case TL_TLS_ERR_CLOSED: return "the server closed the connection";
     case TL_TLS_ERR_CHIP: return "the secure element failed during ECDHE or signature verification";
     case TL_TLS_ERR_CHIP_BUSY: return "the secure element's ECDHE is in use by another connection";
+    case TL_TLS_ERR_REVOKED:
+        return "server certificate revoked (its serial number is in the CRL)";
+    case TL_TLS_ERR_CRL_EXPIRED:
+        return "the CRL of the server's CA is out of date (nextUpdate passed): load a fresh one";
+    case TL_TLS_ERR_CRL_CHECK:
+        return "could not read the server certificate's serial number and issuer for the CRL";
     case BR_ERR_IO: return "network error during the TLS exchange";
     case BR_ERR_BAD_PARAM: return "invalid TLS parameters (server name?)";
     case BR_ERR_X509_NOT_TRUSTED: return "server certificate not trusted (wrong CA file?)";

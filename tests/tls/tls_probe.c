@@ -3,10 +3,11 @@
  *   tls_probe csr KEYHEX CN                     print a CSR (PEM) signed by KEYHEX
  *   tls_probe connect HOST PORT NAME CA [CERT KEYHEX|chip:SLOT] [--time UNIX]
  *             [--send TEXT] [--chip URI] [--offload ecdh|verify|ecdh+verify|auto]
- *             [--ecdh-slot N]
+ *             [--ecdh-slot N] [--crl FILE]
  * connect prints "connected", with chip offload a line "chip: ecdh N verify M"
  * (operations the chip did), then what the server answered to TEXT; or
- * "error: <reason>" and exits 1.
+ * "error: <reason>" and exits 1 (a revoked server: "error: <reason> (N):
+ * serial HEX"). --crl loads the CRL(s) in FILE (DER or PEM) against CA.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -84,6 +85,8 @@ static int cmd_connect(int argc, char **argv)
     tl_atca_device dev;
     char err[256];
     const char *send_text = NULL, *chip_uri = NULL, *offload = NULL, *keyarg = NULL;
+    const char *crl_path = NULL;
+    static tl_tls_crl crl;
     long n;
     unsigned ecdh_slot = 2, what = 0;
     int i, have_cert = 0;
@@ -107,6 +110,8 @@ static int cmd_connect(int argc, char **argv)
             chip_uri = argv[++i];
         } else if (strcmp(argv[i], "--offload") == 0 && i + 1 < argc) {
             offload = argv[++i];
+        } else if (strcmp(argv[i], "--crl") == 0 && i + 1 < argc) {
+            crl_path = argv[++i];
         } else if (strcmp(argv[i], "--ecdh-slot") == 0 && i + 1 < argc) {
             ecdh_slot = (unsigned)atoi(argv[++i]);
         } else if (!have_cert && i + 1 < argc) {
@@ -155,6 +160,17 @@ static int cmd_connect(int argc, char **argv)
     }
     if (now)
         tl_tls_client_set_time(&tls, now);
+    if (crl_path) {
+        tl_tls_crl_status cs;
+        n = tl_fs_read(crl_path, filebuf, sizeof filebuf, err, sizeof err);
+        tl_tls_crl_init(&crl);
+        if (n < 0 || (cs = tl_tls_crl_add(&crl, &anchors, filebuf, (size_t)n, now, scratch,
+                                          sizeof scratch)) != TL_TLS_CRL_OK) {
+            printf("error: CRL file: %s\n", n < 0 ? err : tl_tls_crl_status_text(cs));
+            return 1;
+        }
+        tl_tls_client_set_crl(&tls, &crl);
+    }
     if (tl_tcp_connect(&tcp, argv[0], (unsigned)atoi(argv[1]), 5000, err, sizeof err)) {
         printf("error: %s\n", err);
         return 1;
@@ -162,8 +178,12 @@ static int cmd_connect(int argc, char **argv)
     if (tl_tls_client_connect(&tls, &tcp.vtable, argv[2], 5000) != 0) {
         if (offload)
             printf("chip: ecdh %lu verify %lu\n", tls.chip.ecdh_ops, tls.chip.verify_ops);
-        printf("error: %s (%d)\n", tl_tls_error_text(tl_tls_client_error(&tls)),
+        char hex[2 * TL_TLS_CRL_SERIAL_MAX + 1];
+        printf("error: %s (%d)", tl_tls_error_text(tl_tls_client_error(&tls)),
                tl_tls_client_error(&tls));
+        if (tl_tls_client_error(&tls) == TL_TLS_ERR_REVOKED)
+            printf(": serial %s", tl_tls_client_revoked_serial(&tls, hex, sizeof hex));
+        printf("\n");
         tcp.vtable->close(&tcp.vtable);
         return 1;
     }
@@ -203,6 +223,6 @@ int main(int argc, char **argv)
         return cmd_connect(argc - 2, argv + 2);
     fprintf(stderr, "usage: tls_probe csr KEYHEX CN | connect HOST PORT NAME CA"
                     " [CERT KEYHEX|chip:SLOT] [--time UNIX] [--send TEXT] [--chip URI]"
-                    " [--offload ecdh|verify|ecdh+verify|auto] [--ecdh-slot N]\n");
+                    " [--offload ecdh|verify|ecdh+verify|auto] [--ecdh-slot N] [--crl FILE]\n");
     return 2;
 }
