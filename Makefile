@@ -25,7 +25,10 @@ build-test: deps
 test: build-test
 	cd build-test && ctest --output-on-failure -j$(JOBS)
 
-demo: build
+# The demo needs two programs: the trustlink command and the broker plugin.
+demo: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_WERROR=ON >/dev/null
+	cmake --build build -j$(JOBS) --target trustlink trustlink_plugin
 	scripts/demo
 
 bench: build
