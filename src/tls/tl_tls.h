@@ -123,12 +123,15 @@ void tl_tls_ccert_init(tl_tls_ccert *cc, const tl_signer_class **signer,
  * Accepted: CRLs signed directly by a trust anchor (issuer DN byte-equal to
  * the anchor's, as BearSSL matches chains) with ECDSA (P-256/P-384; an MCU
  * build with TL_TLS_MCU_IMPLS has P-256 only) or RSA PKCS#1 v1.5, over
- * SHA-256/384/512. Refused, each with its own status: bad DER, an issuer
- * that is no anchor, a signature that does not verify, a nextUpdate in the
- * past (when the caller knows the time), a critical extension (delta CRLs,
- * issuing distribution points: this is not a full RFC 5280 engine), a serial
- * number longer than TL_TLS_CRL_SERIAL_MAX bytes, more entries than
- * TL_TLS_CRL_MAX. Serial numbers are compared without leading zero bytes.
+ * SHA-256/384/512; so a certificate under an intermediate CA is covered
+ * through its intermediate, which the anchor's CRL may revoke. Refused,
+ * each with its own status: bad DER, an issuer that is no anchor, a
+ * signature that does not verify, a nextUpdate in the past (when the caller
+ * knows the time), a critical extension (delta CRLs, issuing distribution
+ * points: this is not a full RFC 5280 engine), a serial number longer than
+ * TL_TLS_CRL_SERIAL_MAX bytes, more entries than TL_TLS_CRL_MAX. Serial
+ * numbers are compared without leading zero bytes. RAM: the tl_tls_crl
+ * (about 1.6 KB with the defaults), and 192 bytes in each tl_tls_client.
  * With a clock, a chain whose issuer's CRL is past its nextUpdate is also
  * refused at handshake time (TL_TLS_ERR_CRL_EXPIRED): a stale CRL cannot say
  * what was revoked since.
