@@ -372,10 +372,18 @@ int main(int argc, char **argv)
                 strerror(errno));
         return 1;
     }
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGUSR1, on_usr1);
-    signal(SIGTERM, on_stop);
-    signal(SIGINT, on_stop);
+    {   /* sigaction: signal() in strict C11 resets the handler after one use */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sigemptyset(&sa.sa_mask);
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, NULL);
+        sa.sa_handler = on_usr1;
+        sigaction(SIGUSR1, &sa, NULL);
+        sa.sa_handler = on_stop;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+    }
     p.deadline = now_ms() + max_s * 1000;
     if (p.every_min)
         p.next_fault = now_ms() + rnd_range(&p, p.every_min, p.every_max);
