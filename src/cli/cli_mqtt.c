@@ -52,13 +52,12 @@ static const tl_transport_class **open_transport(void *user)
     }
     if (!m->use_tls)
         return &m->tcp.vtable;
-    tl_tls_chip keep = m->tls.chip;   /* the offload setup_tls chose; init clears it */
-    const tl_tls_crl *crl = m->tls.x509.crl.crl;   /* mqtt.ssl_crl, likewise */
     tl_tls_client_init(&m->tls, m->iobuf, sizeof m->iobuf, &m->anchors,
                        m->have_signer ? m->signer.signer : NULL,
                        m->chain.count ? &m->chain : NULL);
-    tl_tls_client_set_crl(&m->tls, crl);
-    if (tl_tls_client_use_chip(&m->tls, keep.dev, keep.flags, keep.ecdh_slot) != 0) {
+    tl_tls_client_set_crl(&m->tls, m->have_crl ? &m->crl : NULL);
+    if (tl_tls_client_use_chip(&m->tls, m->chip_plan.dev, m->chip_plan.flags,
+                               m->chip_plan.ecdh_slot) != 0) {
         snprintf(m->err, sizeof m->err, "the chip cannot take tls.chip_ecdh/tls.chip_verify");
         m->tcp.vtable->close(&m->tcp.vtable);
         return NULL;
@@ -138,7 +137,7 @@ static int offload_mode(const char *v)
 }
 
 /* tls.chip_ecdh / tls.chip_verify / tls.chip_ecdh_slot -> the offload,
- * kept in m->tls.chip until each connection's tl_tls_client_use_chip. */
+ * kept in m->chip_plan for each connection's tl_tls_client_use_chip. */
 static int setup_offload(tl_cli_mqtt *m, const tl_config *cfg)
 {
     const char *e = tl_config_str(cfg, TL_CFG_TLS_CHIP_ECDH);
@@ -169,29 +168,27 @@ static int setup_offload(tl_cli_mqtt *m, const tl_config *cfg)
                         "into slot %u's EEPROM on every handshake (limited write endurance)\n",
                 slot);
     }
-    m->tls.chip.dev = dev;
-    m->tls.chip.flags = what;
-    m->tls.chip.ecdh_slot = slot;
+    m->chip_plan.dev = dev;
+    m->chip_plan.flags = what;
+    m->chip_plan.ecdh_slot = slot;
     return 0;
 }
 
 /* mqtt.ssl_crl: the CAs' revoked server certificates, checked by every
- * handshake (static: it must outlive the connections, and cli_mqtt.h has no
- * room for it; one session per process). */
+ * handshake of the session. */
 static int load_crl(tl_cli_mqtt *m, const char *path, char *buf, size_t cap,
                     unsigned char *scratch, size_t scratch_len)
 {
-    static tl_tls_crl crl;
     tl_tls_crl_status st;
     long n;
     if (load_pem("mqtt.ssl_crl", path, buf, cap, &n))
         return TL_CLI_EXIT_FAIL;
-    tl_tls_crl_init(&crl);
-    st = tl_tls_crl_add(&crl, &m->anchors, buf, (size_t)n, (uint64_t)time(NULL), scratch,
+    tl_tls_crl_init(&m->crl);
+    st = tl_tls_crl_add(&m->crl, &m->anchors, buf, (size_t)n, (uint64_t)time(NULL), scratch,
                         scratch_len);
     if (st != TL_TLS_CRL_OK)
         return tl_cli_fail("mqtt.ssl_crl: %s: %s", path, tl_tls_crl_status_text(st));
-    tl_tls_client_set_crl(&m->tls, &crl);
+    m->have_crl = 1;
     return 0;
 }
 

@@ -28,6 +28,9 @@ typedef struct {
     tl_tls_client tls;
     tl_tls_anchors anchors;
     tl_tls_chain chain;
+    tl_tls_crl crl;               /* mqtt.ssl_crl, when have_crl */
+    int have_crl;
+    tl_tls_chip chip_plan;        /* tls.chip_*: what each connection offloads */
     tl_cli_signer signer;
     int have_signer;
     char ca_path[256];
