@@ -57,6 +57,9 @@ typedef struct tl_plugin_session {
     char cert_id[TL_REGISTRY_ID_LEN + 1];
     char thing[TL_REGISTRY_NAME_MAX + 1];   /* the client id, if attached */
     int attached;
+    int offline;                   /* disconnected, its persistent session kept:
+                                      QoS 1 messages queued for it are still
+                                      decided by its policies (iot:Receive) */
     tl_plugin_policy **policies;
     size_t npolicies;
     struct tl_plugin_session *next;
@@ -82,6 +85,8 @@ typedef struct {
 tl_plugin_session *tl_plugin__session_find(tl_plugin *p, const struct mosquitto *client);
 tl_plugin_session *tl_plugin__session_new(tl_plugin *p, const struct mosquitto *client);
 void tl_plugin__session_remove(tl_plugin *p, const struct mosquitto *client);
+/* Forget the offline session of client_id (its new connection takes over). */
+void tl_plugin__session_remove_offline(tl_plugin *p, const char *client_id);
 void tl_plugin__sessions_clear(tl_plugin *p);
 
 /* Replace the session's policies with these documents (compiled, cached). */

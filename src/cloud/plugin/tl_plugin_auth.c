@@ -88,6 +88,9 @@ int tl_plugin__on_basic_auth(int event, void *event_data, void *userdata)
                              client_id);
         return MOSQ_ERR_AUTH;
     }
+    /* Mosquitto hands a persistent session over to the new connection and
+     * frees the old context: its offline entry here goes too. */
+    tl_plugin__session_remove_offline(p, client_id);
     s = tl_plugin__session_new(p, ev->client);
     if (!s)
         return MOSQ_ERR_NOMEM;
@@ -134,10 +137,14 @@ static void recheck_sessions(tl_plugin *p)
                                      s->client_id) != TL_POLICY_ALLOW) {
                 char client_id[TL_REGISTRY_NAME_MAX + 1];
                 snprintf(client_id, sizeof client_id, "%s", s->client_id);
-                mosquitto_log_printf(MOSQ_LOG_NOTICE, "trustlink: disconnecting %s: %s",
+                int offline = s->offline;
+                mosquitto_log_printf(MOSQ_LOG_NOTICE, "trustlink: %s %s: %s",
+                                     offline ? "forgetting the offline session of"
+                                             : "disconnecting",
                                      client_id, why ? why : "iot:Connect no longer allowed");
                 tl_plugin__session_remove(p, s->client);
-                mosquitto_kick_client_by_clientid(client_id, false);
+                if (!offline)
+                    mosquitto_kick_client_by_clientid(client_id, false);
             }
             s = next;
         }
@@ -202,7 +209,15 @@ int tl_plugin__on_tick(int event, void *event_data, void *userdata)
 int tl_plugin__on_disconnect(int event, void *event_data, void *userdata)
 {
     struct mosquitto_evt_disconnect *ev = event_data;
+    tl_plugin_session *s = tl_plugin__session_find(userdata, ev->client);
     (void)event;
-    tl_plugin__session_remove(userdata, ev->client);
+    /* A persistent session outlives its connection: Mosquitto queues QoS 1
+     * messages for it and asks, for each, whether it may receive them. Keep
+     * what decides that (identity and policies, still re-checked on
+     * registry changes) until the client comes back or is revoked. */
+    if (s && !mosquitto_client_clean_session(ev->client))
+        s->offline = 1;
+    else
+        tl_plugin__session_remove(userdata, ev->client);
     return MOSQ_ERR_SUCCESS;
 }

@@ -67,6 +67,24 @@ void tl_plugin__session_remove(tl_plugin *p, const struct mosquitto *client)
     }
 }
 
+void tl_plugin__session_remove_offline(tl_plugin *p, const char *client_id)
+{
+    size_t b;
+    for (b = 0; b < TL_PLUGIN_BUCKETS; b++) {
+        tl_plugin_session **pp = &p->buckets[b];
+        while (*pp) {
+            tl_plugin_session *s = *pp;
+            if (s->offline && strcmp(s->client_id, client_id) == 0) {
+                *pp = s->next;
+                session_free(p, s);
+                p->nsessions--;
+            } else {
+                pp = &s->next;
+            }
+        }
+    }
+}
+
 tl_plugin_session *tl_plugin__session_new(tl_plugin *p, const struct mosquitto *client)
 {
     tl_plugin_session *s;
