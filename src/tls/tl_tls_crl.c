@@ -242,72 +242,44 @@ static tl_tls_crl_status add_der(tl_tls_crl *crl, const tl_tls_anchors *a, span 
     return TL_TLS_CRL_OK;
 }
 
-/* Where the PEM decoder writes the current CRL's DER. */
+/* PEM: every "X509 CRL" object is decoded into scratch, then added. */
 typedef struct {
-    unsigned char *buf;
-    size_t cap, len;
-    int overflow;
-} der_sink;
+    tl_tls_crl *crl;
+    const tl_tls_anchors *a;
+    uint64_t unix_now;
+    unsigned char *scratch;
+    size_t scratch_len;
+} pem_arg;
 
-static void sink_append(void *ctx, const void *data, size_t len)
+static int is_crl(const char *name)
 {
-    der_sink *s = ctx;
-    if (s->overflow || len > s->cap - s->len) {
-        s->overflow = 1;
-        return;
-    }
-    memcpy(s->buf + s->len, data, len);
-    s->len += len;
+    return strcmp(name, "X509 CRL") == 0;
+}
+
+static unsigned char *crl_dest(void *arg, size_t *cap)
+{
+    pem_arg *x = arg;
+    *cap = x->scratch ? x->scratch_len : 0;
+    return x->scratch;
+}
+
+static int crl_take(void *arg, const unsigned char *der, size_t len)
+{
+    pem_arg *x = arg;
+    span d;
+    d.p = der;
+    d.len = len;
+    return (int)add_der(x->crl, x->a, d, x->unix_now);
 }
 
 static tl_tls_crl_status add_pem(tl_tls_crl *crl, const tl_tls_anchors *a, const char *pem,
                                  size_t len, uint64_t unix_now, unsigned char *scratch,
                                  size_t scratch_len)
 {
-    br_pem_decoder_context pc;
-    der_sink sink;
-    size_t off = 0, found = 0;
-    int in_crl = 0;
-
-    br_pem_decoder_init(&pc);
-    memset(&sink, 0, sizeof sink);
-    while (off < len) {
-        size_t n = br_pem_decoder_push(&pc, pem + off, len - off);
-        off += n;
-        switch (br_pem_decoder_event(&pc)) {
-        case BR_PEM_BEGIN_OBJ:
-            in_crl = strcmp(br_pem_decoder_name(&pc), "X509 CRL") == 0;
-            sink.buf = scratch;
-            sink.cap = scratch ? scratch_len : 0;
-            sink.len = 0;
-            sink.overflow = 0;
-            br_pem_decoder_setdest(&pc, in_crl ? sink_append : NULL, &sink);
-            break;
-        case BR_PEM_END_OBJ:
-            if (in_crl) {
-                span der;
-                tl_tls_crl_status st;
-                if (sink.overflow)
-                    return TL_TLS_CRL_TOO_BIG;
-                der.p = sink.buf;
-                der.len = sink.len;
-                if ((st = add_der(crl, a, der, unix_now)) != TL_TLS_CRL_OK)
-                    return st;
-                found++;
-            }
-            in_crl = 0;
-            break;
-        case BR_PEM_ERROR:
-            return TL_TLS_CRL_MALFORMED;
-        default:
-            if (n == 0)
-                return TL_TLS_CRL_MALFORMED;
-            break;
-        }
-    }
-    if (in_crl)
-        return TL_TLS_CRL_MALFORMED;   /* BEGIN without END */
-    return found ? TL_TLS_CRL_OK : TL_TLS_CRL_NONE;
+    pem_arg x = { crl, a, unix_now, scratch, scratch_len };
+    tl_tls__pem_handler h = { is_crl, crl_dest, crl_take, &x,
+                              TL_TLS_CRL_NONE, TL_TLS_CRL_MALFORMED, TL_TLS_CRL_TOO_BIG };
+    return (tl_tls_crl_status)tl_tls__pem_each(pem, len, &h);
 }
 
 void tl_tls_crl_init(tl_tls_crl *crl)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tl_tls.h"
+#include "tl_tls_der.h"
 
 /* Where the PEM decoder writes the current object's DER. */
 typedef struct {
@@ -27,20 +28,12 @@ static void sink_append(void *ctx, const void *data, size_t len)
 
 /* What to do with the PEM objects of one kind: which names, where their DER
  * goes, and then what. */
-typedef struct {
-    int (*wants)(const char *name);
-    unsigned char *(*dest)(void *arg, size_t *cap);
-    tl_tls_pem_status (*take)(void *arg, const unsigned char *der, size_t len);
-    void *arg;
-} cert_handler;
-
 static int is_certificate(const char *name)
 {
     return strcmp(name, "CERTIFICATE") == 0;
 }
 
-/* Call h->take for each object in pem that h wants; others are skipped. */
-static tl_tls_pem_status each_object(const char *pem, size_t len, const cert_handler *h)
+int tl_tls__pem_each(const char *pem, size_t len, const tl_tls__pem_handler *h)
 {
     br_pem_decoder_context pc;
     der_sink sink;
@@ -62,27 +55,27 @@ static tl_tls_pem_status each_object(const char *pem, size_t len, const cert_han
             break;
         case BR_PEM_END_OBJ:
             if (in_cert) {
-                tl_tls_pem_status st;
+                int st;
                 if (sink.overflow)
-                    return TL_TLS_PEM_FULL;
+                    return h->full;
                 st = h->take(h->arg, sink.buf, sink.len);
-                if (st != TL_TLS_PEM_OK)
+                if (st != 0)
                     return st;
                 found++;
             }
             in_cert = 0;
             break;
         case BR_PEM_ERROR:
-            return TL_TLS_PEM_MALFORMED;
+            return h->malformed;
         default:
             if (n == 0)
-                return TL_TLS_PEM_MALFORMED;
+                return h->malformed;
             break;
         }
     }
     if (in_cert)
-        return TL_TLS_PEM_MALFORMED;   /* BEGIN without END */
-    return found ? TL_TLS_PEM_OK : TL_TLS_PEM_NONE;
+        return h->malformed;   /* BEGIN without END */
+    return found ? 0 : h->none;
 }
 
 /* Copy bytes into the anchor store; NULL when full. */
@@ -178,7 +171,7 @@ static unsigned char *anchor_dest(void *arg, size_t *cap)
     return x->scratch;
 }
 
-static tl_tls_pem_status anchor_take(void *arg, const unsigned char *der, size_t len)
+static int anchor_take(void *arg, const unsigned char *der, size_t len)
 {
     return add_anchor(((anchor_arg *)arg)->a, der, len);
 }
@@ -188,7 +181,7 @@ tl_tls_pem_status tl_tls_anchors_add_pem(tl_tls_anchors *a, const char *pem,
                                          size_t scratch_len)
 {
     anchor_arg x;
-    cert_handler h;
+    tl_tls__pem_handler h;
     x.a = a;
     x.scratch = scratch;
     x.scratch_len = scratch_len;
@@ -196,10 +189,13 @@ tl_tls_pem_status tl_tls_anchors_add_pem(tl_tls_anchors *a, const char *pem,
     h.dest = anchor_dest;
     h.take = anchor_take;
     h.arg = &x;
-    return each_object(pem, len, &h);
+    h.none = TL_TLS_PEM_NONE;
+    h.malformed = TL_TLS_PEM_MALFORMED;
+    h.full = TL_TLS_PEM_FULL;
+    return (tl_tls_pem_status)tl_tls__pem_each(pem, len, &h);
 }
 
-static tl_tls_pem_status add_chain_cert(void *arg, const unsigned char *der, size_t len)
+static int add_chain_cert(void *arg, const unsigned char *der, size_t len)
 {
     tl_tls_chain *c = arg;
     br_x509_decoder_context dc;
@@ -227,12 +223,15 @@ static unsigned char *chain_dest(void *arg, size_t *cap)
 
 tl_tls_pem_status tl_tls_chain_add_pem(tl_tls_chain *c, const char *pem, size_t len)
 {
-    cert_handler h;
+    tl_tls__pem_handler h;
     h.wants = is_certificate;
     h.dest = chain_dest;
     h.take = add_chain_cert;
     h.arg = c;
-    return each_object(pem, len, &h);
+    h.none = TL_TLS_PEM_NONE;
+    h.malformed = TL_TLS_PEM_MALFORMED;
+    h.full = TL_TLS_PEM_FULL;
+    return (tl_tls_pem_status)tl_tls__pem_each(pem, len, &h);
 }
 
 /* The key's DER goes into a fixed buffer (P-256 keys are ~140 bytes) and is
@@ -255,7 +254,7 @@ static unsigned char *key_dest(void *arg, size_t *cap)
     return k->buf;
 }
 
-static tl_tls_pem_status key_take(void *arg, const unsigned char *der, size_t len)
+static int key_take(void *arg, const unsigned char *der, size_t len)
 {
     key_arg *k = arg;
     br_skey_decoder_context kd;
@@ -280,7 +279,7 @@ static tl_tls_pem_status key_take(void *arg, const unsigned char *der, size_t le
 tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key[32])
 {
     key_arg k;
-    cert_handler h;
+    tl_tls__pem_handler h;
     tl_tls_pem_status st;
     k.key = key;
     k.found = 0;
@@ -288,7 +287,10 @@ tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key
     h.dest = key_dest;
     h.take = key_take;
     h.arg = &k;
-    st = each_object(pem, len, &h);
+    h.none = TL_TLS_PEM_NONE;
+    h.malformed = TL_TLS_PEM_MALFORMED;
+    h.full = TL_TLS_PEM_FULL;
+    st = (tl_tls_pem_status)tl_tls__pem_each(pem, len, &h);
     memset(k.buf, 0, sizeof k.buf);
     /* A key too large for the buffer (RSA) is not a P-256 key either. */
     return st == TL_TLS_PEM_FULL ? TL_TLS_PEM_BAD_CERT : st;
