@@ -54,6 +54,9 @@ static const char schema_sql[] =
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  topic TEXT NOT NULL,"
     "  payload BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS mqtt_sessions ("
+    "  client_id TEXT PRIMARY KEY,"
+    "  cert_id TEXT NOT NULL);"
     "PRAGMA user_version = 1;";
 
 tl_registry_status tl_registry__fail(tl_registry *r, tl_registry_status st,

@@ -304,4 +304,18 @@ tl_registry_status tl_registry_outbox_drain(tl_registry *r, size_t max,
  */
 tl_registry_status tl_registry_data_version(tl_registry *r, long long *version);
 
+/*
+ * Persistent MQTT sessions (the broker plugin's): which certificate opened
+ * the session of a client id that asked for one (clean session off), so that
+ * after a broker restart, before the client is back, the broker can still
+ * decide with its policies whether messages may be queued for it.
+ * remember replaces; forget of an unknown id is OK; cert gets
+ * TL_REG_NOT_FOUND for an unknown id.
+ */
+tl_registry_status tl_registry_session_remember(tl_registry *r, const char *client_id,
+                                                const char *cert_id);
+tl_registry_status tl_registry_session_forget(tl_registry *r, const char *client_id);
+tl_registry_status tl_registry_session_cert(tl_registry *r, const char *client_id,
+                                            char cert_id[TL_REGISTRY_ID_LEN + 1]);
+
 #endif

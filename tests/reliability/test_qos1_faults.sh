@@ -21,7 +21,6 @@ start_proxy() {   # start_proxy SEED
 }
 start_proxy "$SEED"
 start_sub sub.out 'things/r1/#' r1
-observers() { grep -c " as observer " "$T_DIR/cloud/mosquitto.log"; }
 
 T0=$SECONDS
 "$TL" mqtt pub --config r1.json --set mqtt.server=localhost:$PROXY_PORT \
@@ -36,16 +35,14 @@ for k in 1 2 3 4 5 6 7 8 9; do
     wait_distinct sub.out $((N * k / 10)) 60 $PUB || break
     kill -USR1 $PROXY
     [ $k != 3 ] && [ $k != 6 ] && continue
-    # The device's way to the broker is down too (the proxy stops: its
-    # connects are refused) until the subscriber is back: the local cloud's
-    # plugin has no policy for a client that is not connected, so Mosquitto
-    # drops (ACL) what would be queued for the persistent subscriber while it
-    # is away, a broker-side loss this test is not about.
+    # The proxy goes down with the broker and comes back with it, so the
+    # device races the persistent subscriber back: what it publishes before
+    # the subscriber has reconnected must be queued for the subscriber's
+    # session restored from the broker's persistence (the plugin used to drop
+    # those messages, see docs/RELIABILITY.md).
     sleep 0.1
     kill $PROXY; wait $PROXY 2>/dev/null
-    O=$(observers)
     cloud_stop; sleep 0.3; cloud_start
-    for _ in $(seq 100); do [ "$(observers)" -gt "$O" ] && break; sleep 0.05; done
     start_proxy $((SEED + RESTARTS + 1))
     RESTARTS=$((RESTARTS + 1))
 done

@@ -140,7 +140,12 @@ run api POST /things/$THING/shadow '{"state":{"desired":{"led":"blue"}}}'
 expect_rc 0 "API update while the device is away"
 check_line w2.txt 'version 4 resync {"' "the reconnect GET brings the missed version" 15
 check_line w2.txt '"led":"blue"' "and the missed desired state"
-if grep -q 'version 4 delta' w2.txt; then OUT=$(cat w2.txt); _bad "the device was away: no live delta"; else _ok; fi
+# The device's persistent session may also get the delta published while it
+# was away (the broker queues QoS 1 messages for it, as AWS IoT does); if it
+# does, that delta is the same version 4 with the same state.
+if grep 'version 4 delta' w2.txt | grep -qv '"led":"blue"'; then
+    OUT=$(cat w2.txt); _bad "a queued delta that is not version 4 led=blue"
+else _ok; fi
 grep -q "connection lost" w2.txt.err && _ok || { OUT=$(cat w2.txt); ERR=$(cat w2.txt.err); _bad "the device saw the broker go"; }
 watch_stop
 

@@ -85,6 +85,10 @@ typedef struct {
 tl_plugin_session *tl_plugin__session_find(tl_plugin *p, const struct mosquitto *client);
 tl_plugin_session *tl_plugin__session_new(tl_plugin *p, const struct mosquitto *client);
 void tl_plugin__session_remove(tl_plugin *p, const struct mosquitto *client);
+/* The session of a client Mosquitto restored from its persistence file after
+ * a restart (not connected since): identity from the registry's session
+ * table, policies re-read; NULL if there is none or it may not be restored. */
+tl_plugin_session *tl_plugin__session_restore(tl_plugin *p, const struct mosquitto *client);
 /* Forget the offline session of client_id (its new connection takes over). */
 void tl_plugin__session_remove_offline(tl_plugin *p, const char *client_id);
 void tl_plugin__sessions_clear(tl_plugin *p);

@@ -60,6 +60,10 @@ int tl_plugin__on_acl_check(int event, void *event_data, void *userdata)
     tl_plugin_session *s = tl_plugin__session_find(p, ev->client);
     (void)event;
 
+    /* Only queueing for a persistent session can come before any connect
+     * of this broker's life (its sessions were restored from disk). */
+    if (!s && ev->access == MOSQ_ACL_READ)
+        s = tl_plugin__session_restore(p, ev->client);
     if (!s)
         return MOSQ_ERR_ACL_DENIED;
     if (ev->access == MOSQ_ACL_UNSUBSCRIBE)

@@ -110,9 +110,40 @@ int tl_plugin__on_basic_auth(int event, void *event_data, void *userdata)
         tl_plugin__session_remove(p, ev->client);
         return MOSQ_ERR_AUTH;
     }
+    /* A persistent session must survive a broker restart with its owner:
+     * remember which certificate opened it (tl_plugin__session_restore). */
+    if (!mosquitto_client_clean_session(ev->client))
+        tl_registry_session_remember(p->reg, client_id, id);
+    else
+        tl_registry_session_forget(p->reg, client_id);
     mosquitto_log_printf(MOSQ_LOG_INFO, "trustlink: %s connected (cert %.12s, thing %s)",
                          client_id, id, s->attached ? s->thing : "(none attached)");
     return MOSQ_ERR_SUCCESS;
+}
+
+tl_plugin_session *tl_plugin__session_restore(tl_plugin *p, const struct mosquitto *client)
+{
+    const char *client_id = mosquitto_client_id(client), *why = NULL;
+    char cert_id[TL_REGISTRY_ID_LEN + 1];
+    tl_plugin_session *s;
+    if (!client_id || mosquitto_client_clean_session(client) ||
+        strlen(client_id) > TL_REGISTRY_NAME_MAX ||
+        tl_registry_session_cert(p->reg, client_id, cert_id) != TL_REG_OK)
+        return NULL;
+    if (!(s = tl_plugin__session_new(p, client)))
+        return NULL;
+    snprintf(s->client_id, sizeof s->client_id, "%s", client_id);
+    memcpy(s->cert_id, cert_id, sizeof s->cert_id);
+    s->offline = 1;
+    if (refresh_session(p, s, &why) != 0) {
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, "trustlink: persistent session of %s not "
+                             "restored: %s", client_id, why);
+        tl_plugin__session_remove(p, client);
+        return NULL;
+    }
+    mosquitto_log_printf(MOSQ_LOG_INFO, "trustlink: persistent session of %s restored "
+                         "(cert %.12s)", client_id, cert_id);
+    return s;
 }
 
 /* Publish what the HTTP API queued (shadow changes made over REST). */
