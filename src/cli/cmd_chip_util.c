@@ -34,8 +34,15 @@ int chip_open_uri(chip_session *s, const char *uri, const char *trace, char *err
     }
     st = tl_atca_detect(&s->dev, NULL);
     if (st != TL_ATCA_OK) {
-        snprintf(err, errcap, "no ATECC508A/608A at %s (%s)", s->hal.desc,
-                 tl_atca_status_text(st));
+        /* On I2C, a wrong address or a missing chip shows as every transfer
+         * refused: say what to check rather than only the driver's status. */
+        int silent = st == TL_ATCA_ERR_RETRIES || st == TL_ATCA_ERR_NO_WAKE;
+        snprintf(err, errcap, "no ATECC508A/608A at %s (%s)%s", s->hal.desc,
+                 tl_atca_status_text(st),
+                 silent && s->hal.kind == 1
+                     ? ": nothing answered; check the wiring and the address (0x60 by "
+                       "default, 0x35 Trust&GO, 0x36 TrustFLEX)"
+                     : "");
         chip_close(s);
         return -1;
     }

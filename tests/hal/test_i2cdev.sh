@@ -42,12 +42,12 @@ expect_out_has "\"serial\": \"$SERIAL\""
 
 # Nothing at 0x61: every transfer there is NACKed (ENXIO), the driver gives up.
 shim "${S60[@]}" -- "$TL" chip info --chip "$B@0x61"; expect_rc 1
-expect_err "trustlink: no ATECC508A/608A at $B@0x61 (too many communication errors)"
+expect_err "trustlink: no ATECC508A/608A at $B@0x61 (too many communication errors): nothing answered; check the wiring and the address (0x60 by default, 0x35 Trust&GO, 0x36 TrustFLEX)"
 grep -q '^R@0x61 4 = NACK ENXIO$' "$T_DIR/shim60.log" && _ok || _bad "no NACKed read at 0x61"
 # Adapters that say EREMOTEIO (bcm2835) or EIO: the same NACK for the driver.
 for e in EREMOTEIO EIO; do
     shim "${S60[@]}" TL_SHIM_NACK_ERRNO=$e -- "$TL" chip info --chip "$B@0x61"; expect_rc 1
-    expect_err "trustlink: no ATECC508A/608A at $B@0x61 (too many communication errors)"
+    expect_err "trustlink: no ATECC508A/608A at $B@0x61 (too many communication errors): nothing answered; check the wiring and the address (0x60 by default, 0x35 Trust&GO, 0x36 TrustFLEX)"
 done
 # A kernel driver bound at the address: I2C_SLAVE says EBUSY, named as such.
 shim "${S60[@]}" TL_SHIM_BUSY=0x60 -- "$TL" chip info --chip "$B"; expect_rc 1
@@ -69,7 +69,7 @@ echo '{}' > setup.json
 shim "${S35[@]}" AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=dummy AWS_REGION=us-east-1 \
     -- "$TL" aws-iot-setup --dry-run --thing x --config setup.json
 expect_rc 0
-expect_err_has "      $B@0x60: no ATECC508A/608A at $B@0x60 (too many communication errors)
+expect_err_has "      $B@0x60: no ATECC508A/608A at $B@0x60 (too many communication errors): nothing answered; check the wiring and the address (0x60 by default, 0x35 Trust&GO, 0x36 TrustFLEX)
       found ATECC508A at $B@0x35: revision 00005000, serial"
 expect_err_has "dry run: nothing was changed"
 expect_file_same setup.json <(echo '{}') "dry run:"
