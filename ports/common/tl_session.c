@@ -149,11 +149,14 @@ static void on_delta(void *user, const tl_shadow_delta *d)
 static int setup_tls(tl_session *s)
 {
     tl_tls_pem_status st;
+    size_t scratch_len;
+    /* No handshake yet: the validation state is free for decoding. */
+    unsigned char *scratch = tl_tls_client_spare(&s->tls, &scratch_len);
     long n = load_text(s, TL_SESSION_CA_AT, (char *)s->iobuf, TL_SESSION_PEM_MAX);
     if (n <= 0)
         return fail(s, "no trust anchors in flash", NULL);
-    st = tl_tls_anchors_add_pem(&s->anchors, (const char *)s->iobuf, (size_t)n, s->mrx,
-                                sizeof s->mrx);
+    st = tl_tls_anchors_add_pem(&s->anchors, (const char *)s->iobuf, (size_t)n, scratch,
+                                scratch_len);
     if (st != TL_TLS_PEM_OK)
         return fail(s, "trust anchors", tl_tls_pem_status_text(st));
     n = load_text(s, TL_SESSION_CERT_AT, (char *)s->iobuf, TL_SESSION_PEM_MAX);
@@ -194,6 +197,11 @@ static int setup_mqtt(tl_session *s)
     tl_shadow_config sc;
     tl_shadow_io io;
     tl_shadow_callbacks scb;
+    size_t spare_len;
+    /* The MQTT client keeps nothing in its buffers across the connect
+     * callback (it encodes CONNECT and resets its decoder after it), so
+     * they can live in the TLS validation state, dead after a handshake. */
+    uint8_t *spare = tl_tls_client_spare(&s->tls, &spare_len);
     const char *thing = tl_config_str(&s->cfg, TL_CFG_AWS_THING_NAME);
     const char *id = tl_config_str(&s->cfg, TL_CFG_MQTT_CLIENT_ID);
     port.ctx = s;
@@ -233,8 +241,10 @@ static int setup_mqtt(tl_session *s)
     s->mcb.on_suback = on_suback;
     s->mcb.on_message = on_message;
     s->mcb.user = s;
-    if (tl_mqtt_client_init(&s->mqtt, &s->mcfg, &port, &s->mcb, &s->journal, s->mtx,
-                            sizeof s->mtx, s->mrx, sizeof s->mrx) != TL_MQTT_CLIENT_OK)
+    if (spare_len < TL_SESSION_MQTT_TX + 1024 ||
+        tl_mqtt_client_init(&s->mqtt, &s->mcfg, &port, &s->mcb, &s->journal, spare,
+                            TL_SESSION_MQTT_TX, spare + TL_SESSION_MQTT_TX,
+                            spare_len - TL_SESSION_MQTT_TX) != TL_MQTT_CLIENT_OK)
         return fail(s, "MQTT client setup", NULL);
     memset(&sc, 0, sizeof sc);
     sc.thing = thing;

@@ -159,7 +159,10 @@ typedef struct {
  * Set up a client. journal (opened by the caller) is needed for QoS 1
  * publishes and may be NULL otherwise. tx holds each outgoing packet but
  * PUBLISH payloads (size it for CONNECT and SUBSCRIBE); rx bounds incoming
- * packet bodies: a larger packet is a protocol error. The first poll
+ * packet bodies: a larger packet is a protocol error. Neither holds
+ * anything across the connect callback (CONNECT is encoded and the decoder
+ * reset after it returns), so that callback may use their bytes, e.g. for a
+ * TLS handshake's validation state (tl_tls_client_spare). The first poll
  * connects at once.
  */
 tl_mqtt_client_status tl_mqtt_client_init(tl_mqtt_client *c, const tl_mqtt_client_config *cfg,

@@ -297,8 +297,8 @@ typedef struct {
 typedef struct {
     const tl_transport_class *vtable;
     br_ssl_client_context sc;
-    br_x509_minimal_context xc;
-    tl_tls_x509 x509;
+    br_x509_minimal_context xc;     /* xc and x509: the validation state, used */
+    tl_tls_x509 x509;               /* by the handshake only; adjacent (spare) */
     tl_tls_ccert ccert;
     tl_tls_chip chip;
     const tl_transport_class **lower;
@@ -317,6 +317,20 @@ void tl_tls_client_init(tl_tls_client *c, unsigned char *iobuf, size_t iobuf_len
                         const tl_tls_anchors *anchors,
                         const tl_signer_class **signer, const tl_tls_chain *chain);
 
+/*
+ * The bytes of the certificate validation state (about 4.3 KB on an MCU),
+ * which only the handshake uses: the client refuses renegotiation, so once
+ * tl_tls_client_connect() has returned they are dead until the next init.
+ * A device lends them to buffers that hold nothing across a reconnect
+ * (an MQTT client's packet buffers: tl_mqtt_client_init's tx and rx), so
+ * those cost no RAM of their own. The lender must not touch them during
+ * init and connect, which overwrite them; after a failed connect,
+ * tl_tls_client_revoked_serial() reads them, so ask it first. The address
+ * and length are fixed for the client's lifetime and may be taken before
+ * the first init.
+ */
+unsigned char *tl_tls_client_spare(tl_tls_client *c, size_t *len);
+
 /* Offer ALPN protocol `proto` (for AWS IoT on port 443: "x-amzn-mqtt-ca"). */
 void tl_tls_client_set_alpn(tl_tls_client *c, const char *proto);
 
@@ -330,7 +344,7 @@ void tl_tls_client_set_alpn(tl_tls_client *c, const char *proto);
  * signer's key); the client is then left on software, as with what = 0.
  * One handshake with TL_TLS_CHIP_ECDH runs at a time in a program (BearSSL
  * gives the ECDH code no context; tl_tls_chip.c): a second one fails with
- * TL_TLS_ERR_CHIP_BUSY. Renegotiation is refused when ECDH is offloaded.
+ * TL_TLS_ERR_CHIP_BUSY. Renegotiation is always refused (tl_tls_client_init).
  */
 int tl_tls_client_use_chip(tl_tls_client *c, tl_atca_device *dev, unsigned what,
                            unsigned ecdh_slot);

@@ -19,7 +19,7 @@
  * only this file: tl_tls_client_connect() claims it for the handshake and
  * releases it right after, a second connection claiming it meanwhile gets
  * TL_TLS_ERR_CHIP_BUSY instead of the wrong chip, and renegotiation (which
- * would run ECDHE again later) is refused while ECDH is offloaded. One
+ * would run ECDHE again later) is refused (tl_tls_client.c always does). One
  * handshake with chip ECDH at a time per program, which is what a device
  * with one chip does anyway.
  *
@@ -187,7 +187,6 @@ int tl_tls_client_use_chip(tl_tls_client *c, tl_atca_device *dev, unsigned what,
     br_ssl_engine_set_ec(eng, TL_EC_IMPL);
     br_ssl_engine_set_ecdsa(eng, TL_ECDSA_VRFY_ASN1);
     br_x509_minimal_set_ecdsa(&c->xc, TL_EC_IMPL, TL_ECDSA_VRFY_ASN1);
-    br_ssl_engine_remove_flags(eng, BR_OPT_NO_RENEGOTIATION);
     if (!what)
         return 0;
     if (!dev || (what & ~(TL_TLS_CHIP_ECDH | TL_TLS_CHIP_VERIFY)) ||
@@ -209,7 +208,6 @@ int tl_tls_client_use_chip(tl_tls_client *c, tl_atca_device *dev, unsigned what,
         ch->impl.supported_curves = (uint32_t)1 << CURVE;
         ch->impl.mul = chip_mul;
         ch->impl.mulgen = chip_mulgen;
-        br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
     }
     /* The engine's iec is ours in both cases: the verifier finds its
      * context through it (and verifies in software without the flag). */

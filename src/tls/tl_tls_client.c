@@ -4,6 +4,7 @@
  * the application what it waits for, else read records), with a timeout on
  * every lower-level operation.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "tl_tls.h"
@@ -25,6 +26,10 @@ static void configure_engine(tl_tls_client *c, const tl_tls_anchors *anchors)
     br_ssl_client_zero(sc);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+    /* One handshake per connection: MQTT brokers never renegotiate, chip
+     * ECDH could not run again later, and the validation state is dead
+     * after the handshake (tl_tls_client_spare). */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 
     /* Certificate chains are signed with SHA-256 or SHA-384 (Amazon's roots
      * use both); the handshake itself uses SHA-256. */
@@ -79,6 +84,12 @@ void tl_tls_client_init(tl_tls_client *c, unsigned char *iobuf, size_t iobuf_len
     if (signer && chain && chain->count)
         br_ssl_client_set_client_certificate(&c->sc, &c->ccert.vtable);
     c->io_timeout_ms = 10000;
+}
+
+unsigned char *tl_tls_client_spare(tl_tls_client *c, size_t *len)
+{
+    *len = offsetof(tl_tls_client, x509) + sizeof c->x509 - offsetof(tl_tls_client, xc);
+    return (unsigned char *)&c->xc;
 }
 
 void tl_tls_client_set_alpn(tl_tls_client *c, const char *proto)

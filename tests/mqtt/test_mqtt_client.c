@@ -73,10 +73,16 @@ static void t_close(const tl_transport_class **ctx) { ((fake_transport *)ctx)->c
 
 static const tl_transport_class fake_class = { t_send, t_recv, t_close };
 
+static uint8_t tx[512], rx[256];
+
 static const tl_transport_class **cb_connect(void *user)
 {
     (void)user;
     w.connects++;
+    /* The client keeps nothing in its buffers across this callback (a
+     * device lends them to the TLS handshake): scribble over them. */
+    memset(tx, 0xA5, sizeof tx);
+    memset(rx, 0x5A, sizeof rx);
     if (w.refuse_connect)
         return NULL;
     memset(&w.t, 0, sizeof w.t);
@@ -111,7 +117,7 @@ static uint32_t p_random(void *ctx) { (void)ctx; return w.rnd; }
 static void p_sleep(void *ctx, uint32_t ms) { (void)ctx; w.now += ms; }
 
 static tl_mqtt_client c;
-static uint8_t tx[512], rx[256], ram[16384], work[512];
+static uint8_t ram[16384], work[512];
 static tl_mqtt_journal_ram store;
 static tl_mqtt_journal journal;
 
