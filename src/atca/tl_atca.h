@@ -91,7 +91,15 @@ void tl_atca_init(tl_atca_device *dev, const tl_bus_class **bus);
 tl_atca_status tl_atca_last_error(const tl_atca_device *dev);
 void tl_atca_clear_error(tl_atca_device *dev);
 
-/* A short English description of st ("execution error (0x0F)"). */
+/* 1 (default): tl_atca_status_text() returns sentences. 0 (small device
+ * builds, saves about 650 bytes of flash): it returns the status number,
+ * "#14", which the enum above explains. */
+#ifndef TL_ATCA_STATUS_TEXT
+#define TL_ATCA_STATUS_TEXT 1
+#endif
+
+/* A short English description of st ("execution error (0x0F)"), or its
+ * number ("#12") with TL_ATCA_STATUS_TEXT 0. */
 const char *tl_atca_status_text(tl_atca_status st);
 
 /* Map a chip status byte to a status (0x00 -> TL_ATCA_OK). */

@@ -56,6 +56,7 @@ tl_atca_status tl_atca_status_from_byte(uint8_t b)
     }
 }
 
+#if TL_ATCA_STATUS_TEXT
 const char *tl_atca_status_text(tl_atca_status st)
 {
     switch (st) {
@@ -84,6 +85,21 @@ const char *tl_atca_status_text(tl_atca_status st)
     }
     return "unknown error";
 }
+#else
+const char *tl_atca_status_text(tl_atca_status st)
+{
+    static const char number[][4] = { "#0",  "#1",  "#2",  "#3",  "#4",  "#5",  "#6",  "#7",
+                                      "#8",  "#9",  "#10", "#11", "#12", "#13", "#14", "#15",
+                                      "#16", "#17", "#18", "#19", "#20", "#21" };
+    /* One number per status: CONFIG_MISMATCH is the last. */
+    typedef char one_per_status[sizeof number / sizeof number[0] ==
+                                        TL_ATCA_ERR_CONFIG_MISMATCH + 1 ? 1 : -1];
+    (void)sizeof(one_per_status);
+    if ((unsigned)st >= sizeof number / sizeof number[0])
+        return "#?";
+    return number[st];
+}
+#endif
 
 size_t tl_atca_build_packet(uint8_t *out, size_t cap, uint8_t opcode, uint8_t p1,
                             uint16_t p2, const uint8_t *data, size_t dlen)
