@@ -1,10 +1,6 @@
 /* Config documents: loading (checked, all-or-nothing) and writing JSON. */
 #include <string.h>
 
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
 #include "tl_config.h"
 #include "tl_config_internal.h"
 #include "../json/tl_json.h"
@@ -194,9 +190,9 @@ tl_config_status tl_config_load_json(tl_config *cfg, const char *json,
                                      tl_config_error *err)
 {
     jsmntok_t tok[TL_CONFIG_MAX_TOKENS];
-    jsmn_parser p;
     tl_json_error jerr;
     loader ld;
+    size_t stop;
     int n, idx;
     tl_config_status st;
 
@@ -213,13 +209,12 @@ tl_config_status tl_config_load_json(tl_config *cfg, const char *json,
                        jerr.status == TL_JSON_ERR_DEPTH ? TL_CONFIG_ERR_TOO_BIG
                                                         : TL_CONFIG_ERR_SYNTAX,
                        NULL, "malformed JSON: ", jerr.what);
-    jsmn_init(&p);
-    n = jsmn_parse(&p, json, len, tok, TL_CONFIG_MAX_TOKENS);
+    n = tl_json_tokenize(json, len, tok, TL_CONFIG_MAX_TOKENS, &stop);
     if (n == JSMN_ERROR_NOMEM)
-        return fail_at(&ld, p.pos, TL_CONFIG_ERR_TOO_BIG, NULL,
+        return fail_at(&ld, stop, TL_CONFIG_ERR_TOO_BIG, NULL,
                        "document has too many values for this device", NULL);
     if (n < 1)
-        return fail_at(&ld, p.pos, TL_CONFIG_ERR_SYNTAX, NULL, "malformed JSON", NULL);
+        return fail_at(&ld, stop, TL_CONFIG_ERR_SYNTAX, NULL, "malformed JSON", NULL);
     if (tok[0].type != JSMN_OBJECT)
         return fail_at(&ld, tok_pos(&tok[0]), TL_CONFIG_ERR_TYPE, NULL,
                        "a config document must be a JSON object", NULL);

@@ -8,6 +8,10 @@
  * jsmn so that every consumer (config, shadow) rejects malformed input the
  * same way and can name the line and column.
  *
+ * tl_json_tokenize() is the device's one copy of jsmn (strict mode, no
+ * parent links); config and shadow tokenize checked documents with it, so
+ * the tokenizer is in the image once however many modules parse JSON.
+ *
  * The string helpers decode a JSON string token into a caller buffer and
  * encode a C string as a JSON string. Nothing here allocates or keeps state.
  */
@@ -15,6 +19,15 @@
 #define TL_JSON_H
 
 #include <stddef.h>
+
+/* jsmn's token type (jsmntok_t, JSMN_OBJECT ...) without its code: the code
+ * is compiled once, in tl_json_tokens.c. Do not include jsmn.h elsewhere:
+ * every file must see the same token layout (no JSMN_PARENT_LINKS). */
+#ifndef JSMN_H
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+#endif
 
 /* Why a document was refused. */
 typedef enum {
@@ -48,6 +61,16 @@ typedef struct {
  */
 tl_json_status tl_json_check(const char *js, size_t len, unsigned max_depth,
                              tl_json_error *err);
+
+/*
+ * Tokenize js[0..len), a document tl_json_check() accepted, into tok[0..cap)
+ * with jsmn in strict mode. Returns the number of tokens (tok[0] is the
+ * top-level value), JSMN_ERROR_NOMEM if cap tokens are not enough, or
+ * another negative JSMN_ERROR_* (for example a bare top-level number).
+ * *stop (may be NULL) gets the offset where tokenizing stopped.
+ */
+int tl_json_tokenize(const char *js, size_t len, jsmntok_t *tok, unsigned cap,
+                     size_t *stop);
 
 /* 1-based line and column of a byte offset, for error messages. */
 void tl_json_line_col(const char *js, size_t len, size_t offset,

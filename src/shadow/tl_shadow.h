@@ -28,10 +28,10 @@
  * handed to on_delta like a delta published live. The shadow version is
  * tracked from every accepted, delta and documents message of this shadow.
  *
- * Incoming documents are checked strictly (tl_json_check) and tokenized with
- * jsmn into a bounded token array inside the context; a document larger than
- * TL_SHADOW_PAYLOAD_MAX or needing more than TL_SHADOW_MAX_TOKENS tokens is
- * refused with TL_SHADOW_ERR_TOO_BIG through on_error, never truncated.
+ * Incoming documents are checked strictly (tl_json_check) and tokenized
+ * (tl_json_tokenize, jsmn) into a bounded token array inside the context; a
+ * document larger than TL_SHADOW_PAYLOAD_MAX or needing more than
+ * TL_SHADOW_MAX_TOKENS tokens is refused with TL_SHADOW_ERR_TOO_BIG through on_error, never truncated.
  * Outgoing state is limited to AWS's 8 KB (TL_SHADOW_STATE_MAX).
  *
  * Callbacks get spans (pointer, length) into the received payload, valid
@@ -49,14 +49,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Token types only: tl_shadow_recv.c includes jsmn itself (JSMN_STATIC)
- * before this header. Include jsmn.h before this header if you use it too. */
-#ifndef JSMN_H
-#define JSMN_HEADER
-#include <jsmn.h>
-#undef JSMN_HEADER
-#endif
-
+/* jsmntok_t for the token array in the context; src/json holds the one
+ * tokenizer (tl_json_tokenize). */
+#include "../json/tl_json.h"
 #include "../mqtt/tl_mqtt.h"
 #include "../mqtt/tl_mqtt_client.h"
 

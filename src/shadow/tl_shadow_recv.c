@@ -1,10 +1,6 @@
 /* Incoming shadow messages: check, tokenize, match, dispatch. */
 #include <string.h>
 
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
 #include "../json/tl_json.h"
 #include "tl_shadow_internal.h"
 
@@ -230,7 +226,6 @@ int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topi
 {
     tl_shadow_action a;
     tl_shadow_topic_kind k;
-    jsmn_parser p;
     msg m;
     int n;
     if (!c || !tl_shadow__match_topic(c, topic, topic_len, &a, &k))
@@ -242,8 +237,7 @@ int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topi
         return refuse(&m, TL_SHADOW_ERR_TOO_BIG);
     if (!payload || tl_json_check(m.js, payload_len, MAX_DEPTH, NULL) != TL_JSON_OK)
         return refuse(&m, TL_SHADOW_ERR_JSON);
-    jsmn_init(&p);
-    n = jsmn_parse(&p, m.js, payload_len, c->tok, TL_SHADOW_MAX_TOKENS);
+    n = tl_json_tokenize(m.js, payload_len, c->tok, TL_SHADOW_MAX_TOKENS, NULL);
     if (n == JSMN_ERROR_NOMEM)
         return refuse(&m, TL_SHADOW_ERR_TOO_BIG);
     if (n < 1 || c->tok[0].type != JSMN_OBJECT)
