@@ -22,6 +22,34 @@ static int fail(tl_session *s, const char *what, const char *detail)
     return -1;
 }
 
+/* v in decimal, written backwards so that it ends just before end. */
+static char *decimal(char *end, uint32_t v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* fail() with the status number after the detail: "...: TLS error (1003)",
+ * as a small build's status texts do not tell one error from another. */
+static int fail_code(tl_session *s, const char *what, const char *detail, uint32_t code)
+{
+    char num[14], *p;
+    size_t n;
+    fail(s, what, detail);
+    num[sizeof num - 2] = ')';
+    num[sizeof num - 1] = '\0';
+    p = decimal(num + sizeof num - 2, code);
+    *--p = '(';
+    *--p = ' ';
+    n = strlen(s->why);
+    if (n + strlen(p) < sizeof s->why)
+        memcpy(s->why + n, p, strlen(p) + 1);
+    return -1;
+}
+
 /* Text stored at off in flash, up to the first NUL or erased byte. */
 static long load_text(tl_session *s, uint32_t off, char *buf, size_t cap)
 {
@@ -113,7 +141,8 @@ static const tl_transport_class **open_transport(void *user)
         tl_tls_client_set_alpn(&s->tls, tl_config_str(&s->cfg, TL_CFG_MQTT_ALPN));
     if (tl_tls_client_connect(&s->tls, tcp, s->host, 15000) != 0) {
         (*tcp)->close(tcp);
-        fail(s, "TLS handshake failed", tl_tls_error_text(tl_tls_client_error(&s->tls)));
+        fail_code(s, "TLS handshake failed", tl_tls_error_text(tl_tls_client_error(&s->tls)),
+                  (uint32_t)tl_tls_client_error(&s->tls));
         return NULL;
     }
     return &s->tls.vtable;
@@ -291,18 +320,12 @@ int tl_session_start(tl_session *s, const tl_board *board)
 /* {"seq":N} without the printf family. */
 static size_t telemetry(char *out, uint32_t seq)
 {
-    char digits[10];
-    size_t n = 0, k = 0;
+    char digits[10], *d = decimal(digits + sizeof digits, seq);
+    size_t k = (size_t)(digits + sizeof digits - d);
     memcpy(out, "{\"seq\":", 7);
-    n = 7;
-    do {
-        digits[k++] = (char)('0' + seq % 10);
-        seq /= 10;
-    } while (seq);
-    while (k)
-        out[n++] = digits[--k];
-    out[n++] = '}';
-    return n;
+    memcpy(out + 7, d, k);
+    out[7 + k] = '}';
+    return 8 + k;
 }
 
 tl_mqtt_client_status tl_session_step(tl_session *s, uint32_t timeout_ms)

@@ -48,7 +48,7 @@
 #define TL_TLS_CHAIN_STORE 2048    /* DER of the client certificate chain */
 #endif
 #ifndef TL_TLS_ERROR_TEXT
-#define TL_TLS_ERROR_TEXT 1   /* 0: tl_tls_error_text() without its sentences (devices) */
+#define TL_TLS_ERROR_TEXT 1   /* 0 (devices): "TLS error" and one-word PEM statuses */
 #endif
 #ifndef TL_TLS_FALLBACK_TIME
 #define TL_TLS_FALLBACK_TIME 1767225600UL  /* 2026-01-01, overridden by the build */
@@ -111,6 +111,15 @@ typedef struct {
 void tl_tls_ccert_init(tl_tls_ccert *cc, const tl_signer_class **signer,
                        const br_x509_certificate *chain, size_t chain_len);
 
+/* 1 (default): revocation checking (the block below) is built in. 0 (make
+ * size's device build, where the session loads no CRL): no CRL code in the
+ * image and no CRL state in the client; tl_tls_crl_*, set_crl and
+ * revoked_serial do not exist. */
+#ifndef TL_TLS_CRL
+#define TL_TLS_CRL 1
+#endif
+
+#if TL_TLS_CRL
 /* ---- Revocation: CRLs of the trust anchors (tl_tls_crl.c) ------------- */
 /*
  * BearSSL knows neither CRLs nor OCSP. A device loads the CRLs of its trust
@@ -206,6 +215,7 @@ typedef struct {
     unsigned char revoked_len;
 } tl_tls_crl_scan;
 /* ---- end of revocation block ------------------------------------------- */
+#endif
 
 /* The X.509 validator: BearSSL's minimal engine, plus date handling for
  * devices without a clock (tl_tls_x509.c). */
@@ -216,7 +226,9 @@ typedef struct {
     uint32_t floor_days, floor_seconds;
     int have_clock;
     int dates_seen;
+#if TL_TLS_CRL
     tl_tls_crl_scan crl;             /* revocation check (block above) */
+#endif
 } tl_tls_x509;
 
 /* Validate with `inner`; without a clock, expiry is checked against the
@@ -360,6 +372,7 @@ void tl_tls__chip_release(tl_tls_chip *ch);
 /* Validate certificates at this Unix time instead of the fallback time. */
 void tl_tls_client_set_time(tl_tls_client *c, uint64_t unix_seconds);
 
+#if TL_TLS_CRL
 /* Revocation (block above, defined in tl_tls_x509.c): check the server's
  * chain against crl (NULL: no check; it must outlive the connections). Call
  * after every tl_tls_client_init, which clears it. */
@@ -368,6 +381,7 @@ void tl_tls_client_set_crl(tl_tls_client *c, const tl_tls_crl *crl);
 /* After TL_TLS_ERR_REVOKED: the revoked serial number in hex ("1002"), in
  * hex[cap]; "" if none. Returns hex. */
 char *tl_tls_client_revoked_serial(const tl_tls_client *c, char *hex, size_t cap);
+#endif
 
 /*
  * Handshake over lower with SNI and name check against server_name.

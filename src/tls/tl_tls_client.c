@@ -273,7 +273,7 @@ int tl_tls_client_error(const tl_tls_client *c)
 const char *tl_tls_error_text(int err)
 {
 #if !TL_TLS_ERROR_TEXT
-    return err ? "TLS error (see tl_tls_client_error())" : "no error";
+    return err ? "TLS error" : "no error";   /* callers show the number */
 #else
     switch (err) {
     case 0: return "no error";

@@ -16,6 +16,8 @@
 #include "tl_tls_der.h"
 #include "tl_tls_impl.h"
 
+#if TL_TLS_CRL
+
 typedef tl_tls__span span;
 
 /* Signature algorithms, by the content of their AlgorithmIdentifier. */
@@ -339,3 +341,6 @@ const char *tl_tls_crl_status_text(tl_tls_crl_status st)
     return "unknown CRL error";
 #endif
 }
+#else
+typedef int tl_tls_crl_not_built;   /* TL_TLS_CRL 0: nothing here */
+#endif

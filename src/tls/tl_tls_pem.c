@@ -298,6 +298,10 @@ tl_tls_pem_status tl_tls_pem_decode_key(const char *pem, size_t len, uint8_t key
 
 const char *tl_tls_pem_status_text(tl_tls_pem_status st)
 {
+#if !TL_TLS_ERROR_TEXT
+    static const char word[][10] = { "ok", "none", "malformed", "bad cert", "full" };
+    return (unsigned)st <= TL_TLS_PEM_FULL ? word[st] : "?";
+#else
     switch (st) {
     case TL_TLS_PEM_OK: return "ok";
     case TL_TLS_PEM_NONE: return "no certificate found (expected -----BEGIN CERTIFICATE-----)";
@@ -306,4 +310,5 @@ const char *tl_tls_pem_status_text(tl_tls_pem_status st)
     case TL_TLS_PEM_FULL: return "too many or too large certificates for the storage";
     }
     return "unknown error";
+#endif
 }

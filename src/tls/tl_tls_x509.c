@@ -28,6 +28,8 @@
 
 #include "tl_tls.h"
 
+#if TL_TLS_CRL
+
 /* Where the walker is in a certificate: the element whose header comes
  * next, or (with scan->left > 0) whose content is streaming. */
 enum {
@@ -174,11 +176,15 @@ static void scan_end(tl_tls_crl_scan *s, int have_clock)
     }
 }
 
+#endif   /* TL_TLS_CRL */
+
 static void x_start_chain(const br_x509_class **ctx, const char *server_name)
 {
     tl_tls_x509 *x = (tl_tls_x509 *)ctx;
+#if TL_TLS_CRL
     x->crl.error = 0;
     x->crl.revoked_len = 0;
+#endif
     x->inner->vtable->start_chain(&x->inner->vtable, server_name);
 }
 
@@ -189,8 +195,10 @@ static void x_start_cert(const br_x509_class **ctx, uint32_t length)
         br_x509_decoder_init(&x->dec, NULL, NULL);
         x->dates_seen = 0;
     }
+#if TL_TLS_CRL
     if (x->crl.crl)
         scan_start(&x->crl);
+#endif
     x->inner->vtable->start_cert(&x->inner->vtable, length);
 }
 
@@ -212,16 +220,20 @@ static void x_append(const br_x509_class **ctx, const unsigned char *buf, size_t
             x->dates_seen = 1;
         }
     }
+#if TL_TLS_CRL
     if (x->crl.crl)
         scan_push(&x->crl, buf, len);
+#endif
     x->inner->vtable->append(&x->inner->vtable, buf, len);
 }
 
 static void x_end_cert(const br_x509_class **ctx)
 {
     tl_tls_x509 *x = (tl_tls_x509 *)ctx;
+#if TL_TLS_CRL
     if (x->crl.crl)
         scan_end(&x->crl, x->have_clock);
+#endif
     x->inner->vtable->end_cert(&x->inner->vtable);
 }
 
@@ -229,8 +241,10 @@ static unsigned x_end_chain(const br_x509_class **ctx)
 {
     tl_tls_x509 *x = (tl_tls_x509 *)ctx;
     unsigned err = x->inner->vtable->end_chain(&x->inner->vtable);
+#if TL_TLS_CRL
     if (err == 0 && x->crl.crl && x->crl.error)
         err = (unsigned)x->crl.error;
+#endif
     return err;
 }
 
@@ -259,11 +273,14 @@ void tl_tls_x509_init(tl_tls_x509 *x, br_x509_minimal_context *inner,
 void tl_tls_x509_set_clock(tl_tls_x509 *x, uint32_t days, uint32_t seconds)
 {
     x->have_clock = 1;
+#if TL_TLS_CRL
     x->crl.now_days = days;
     x->crl.now_seconds = seconds;
+#endif
     br_x509_minimal_set_time(x->inner, days, seconds);
 }
 
+#if TL_TLS_CRL
 /* Here rather than in tl_tls_client.c: the CRL check is this file's. */
 void tl_tls_client_set_crl(tl_tls_client *c, const tl_tls_crl *crl)
 {
@@ -282,3 +299,4 @@ char *tl_tls_client_revoked_serial(const tl_tls_client *c, char *hex, size_t cap
         hex[n] = '\0';
     return hex;
 }
+#endif
