@@ -9,12 +9,12 @@ static const tl_config_schema_entry schema[TL_CFG__COUNT] = {
 /* A device that never prints its schema can drop the descriptions
  * (-DTL_CONFIG_DESCRIPTIONS=0): about 1 KB of flash. */
 #if TL_CONFIG_DESCRIPTIONS
-#define TL_CONFIG__DESC(d) d
+#define TL_CONFIG__DESC(d) , d
 #else
-#define TL_CONFIG__DESC(d) ""
+#define TL_CONFIG__DESC(d)
 #endif
 #define TL_CONFIG__ROW(id, name, type, def, min, max, desc) \
-    { name, TL_CFG_##type, def, min, max, TL_CONFIG__DESC(desc) },
+    { name, TL_CFG_##type, def, min, max TL_CONFIG__DESC(desc) },
     TL_CONFIG_KEYS(TL_CONFIG__ROW)
 #undef TL_CONFIG__ROW
 };
@@ -92,12 +92,11 @@ static size_t str_offset(tl_config_key k)
     return off;
 }
 
-void (tl_config__err)(tl_config_error *err, tl_config_status st, const char *key,
-                      const char *m1, const char *m2, const char *m3)
+/* Status and key of an error, message empty. */
+static tl_config_status err_key(tl_config_error *err, tl_config_status st, const char *key)
 {
-    size_t n;
     if (!err)
-        return;
+        return st;
     err->status = st;
     err->key[0] = '\0';
     if (key) {
@@ -105,12 +104,46 @@ void (tl_config__err)(tl_config_error *err, tl_config_status st, const char *key
         err->key[sizeof err->key - 1] = '\0';
     }
     err->message[0] = '\0';
-    n = sizeof err->message - 1;
+    return st;
+}
+
+#if TL_CONFIG_MESSAGES
+tl_config_status tl_config__err(tl_config_error *err, tl_config_status st,
+                                const char *key, const char *m1, const char *m2,
+                                const char *m3)
+{
+    size_t n = sizeof err->message - 1;
+    if (!err)
+        return st;
+    err_key(err, st, key);
     strncat(err->message, m1 ? m1 : "", n);
     strncat(err->message, m2 ? m2 : "", n - strlen(err->message));
     strncat(err->message, m3 ? m3 : "", n - strlen(err->message));
+    return st;
+}
+#else
+tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
+                                    const char *key)
+{
+    return err_key(err, st, key);
+}
+#endif
+
+tl_config_status tl_config__unknown(tl_config_error *err, const char *name)
+{
+#if TL_CONFIG_MESSAGES
+    const char *hint = tl_config_suggest(name);
+    tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, "unknown key",
+                   hint ? " (did you mean " : NULL, hint);
+    if (hint && err)
+        strncat(err->message, "?)", sizeof err->message - 1 - strlen(err->message));
+    return TL_CONFIG_ERR_UNKNOWN_KEY;
+#else
+    return tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, NULL, NULL, NULL);
+#endif
 }
 
+/* Decimal text of v; only error messages need it. */
 static void format_long(long v, char *out, size_t cap)
 {
     char tmp[24];
@@ -155,59 +188,82 @@ static int parse_long(const char *s, size_t len, long *out)
     return 0;
 }
 
-tl_config_status tl_config__check_int(tl_config_key k, const char *text,
-                                      size_t len, long *out,
-                                      tl_config_error *err)
+/* The error of a value that tl_config__put refused. */
+static tl_config_status put_error(const tl_config_schema_entry *e, tl_config_status st,
+                                  tl_config_error *err)
 {
-    const tl_config_schema_entry *e = &schema[k];
-    char lo[24], hi[24];
-    long v = 0;
-    int r = parse_long(text, len, &v);
-    format_long(e->min, lo, sizeof lo);
-    format_long(e->max, hi, sizeof hi);
-    if (r == -1) {
-        tl_config__err(err, TL_CONFIG_ERR_TYPE, e->name, "expected an integer", NULL, NULL);
-        return TL_CONFIG_ERR_TYPE;
-    }
-    if (r == -2 || v < e->min || v > e->max) {
-        char range[64];
-        range[0] = '\0';
-        strcat(range, lo);
+#if TL_CONFIG_MESSAGES
+    char range[64];
+    switch (st) {
+    case TL_CONFIG_ERR_TYPE:
+        return tl_config__err(err, st, e->name, e->type == TL_CFG_INT
+                              ? "expected an integer"
+                              : "expected a boolean (true or false)", NULL, NULL);
+    case TL_CONFIG_ERR_RANGE:
+        format_long(e->min, range, 24);
         strcat(range, "..");
-        strcat(range, hi);
-        tl_config__err(err, TL_CONFIG_ERR_RANGE, e->name,
-                       "value out of range (allowed: ", range, ")");
-        return TL_CONFIG_ERR_RANGE;
+        format_long(e->max, range + strlen(range), 24);
+        return tl_config__err(err, st, e->name, "value out of range (allowed: ", range, ")");
+    case TL_CONFIG_ERR_TOO_LONG:
+        format_long(e->max, range, 24);
+        return tl_config__err(err, st, e->name, "string too long (at most ", range,
+                              " bytes)");
+    default:
+        return tl_config__err(err, st, e->name, "string is not valid UTF-8 text", NULL,
+                              NULL);
     }
-    *out = v;
-    return TL_CONFIG_OK;
+#else
+    return tl_config__err(err, st, e->name, NULL, NULL, NULL);
+#endif
 }
 
-tl_config_status tl_config__check_str(tl_config_key k, const char *s, size_t len,
-                                      tl_config_error *err)
+tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *text,
+                                size_t len, tl_config_layer layer,
+                                tl_config_error *err)
 {
+    /* The text forms of a boolean; the index's low bit is the value. */
+    static const char *const bools[] = { "false", "true", "0", "1" };
     const tl_config_schema_entry *e = &schema[k];
-    if (len > (size_t)e->max) {
-        char hi[24];
-        format_long(e->max, hi, sizeof hi);
-        tl_config__err(err, TL_CONFIG_ERR_TOO_LONG, e->name,
-                       "string too long (at most ", hi, " bytes)");
-        return TL_CONFIG_ERR_TOO_LONG;
-    }
-    if (memchr(s, '\0', len) || !tl_json_utf8_valid(s, len)) {
-        tl_config__err(err, TL_CONFIG_ERR_ENCODING, e->name,
-                       "string is not valid UTF-8 text", NULL, NULL);
-        return TL_CONFIG_ERR_ENCODING;
-    }
-    return TL_CONFIG_OK;
-}
+    tl_config_status st = TL_CONFIG_OK;
+    long v = 0;
+    int r;
 
-void tl_config__store_str(tl_config *cfg, tl_config_key k, const char *s,
-                          size_t len)
-{
-    char *dst = cfg->strpool + str_offset(k);
-    memcpy(dst, s, len);
-    dst[len] = '\0';
+    switch (e->type) {
+    case TL_CFG_STR:
+        if (len > (size_t)e->max)
+            st = TL_CONFIG_ERR_TOO_LONG;
+        else if (memchr(text, '\0', len) || !tl_json_utf8_valid(text, len))
+            st = TL_CONFIG_ERR_ENCODING;
+        break;
+    case TL_CFG_INT:
+        r = parse_long(text, len, &v);
+        if (r == -1)
+            st = TL_CONFIG_ERR_TYPE;
+        else if (r == -2 || v < e->min || v > e->max)
+            st = TL_CONFIG_ERR_RANGE;
+        break;
+    default:
+        for (r = 0; r < 4 && !(strlen(bools[r]) == len && memcmp(text, bools[r], len) == 0);
+             r++)
+            ;
+        if (r == 4)
+            st = TL_CONFIG_ERR_TYPE;
+        v = r & 1;
+        break;
+    }
+    if (st != TL_CONFIG_OK)
+        return put_error(e, st, err);
+    if (!cfg)
+        return st;
+    if (e->type == TL_CFG_STR) {
+        char *dst = cfg->strpool + str_offset(k);
+        memcpy(dst, text, len);
+        dst[len] = '\0';
+    } else {
+        cfg->ival[k] = v;
+    }
+    cfg->layer[k] = (uint8_t)layer;
+    return TL_CONFIG_OK;
 }
 
 tl_config_status tl_config_set(tl_config *cfg, const char *name,
@@ -215,47 +271,9 @@ tl_config_status tl_config_set(tl_config *cfg, const char *name,
                                tl_config_error *err)
 {
     int k = tl_config_find(name);
-    const tl_config_schema_entry *e;
-    size_t len = strlen(value);
-    tl_config_status st;
-    long v = 0;
-
-    if (k < 0) {
-        const char *hint = TL_CONFIG_MESSAGES ? tl_config_suggest(name) : NULL;
-        tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, "unknown key",
-                       hint ? " (did you mean " : NULL, hint);
-        if (hint && err)
-            strncat(err->message, "?)", sizeof err->message - 1 - strlen(err->message));
-        return TL_CONFIG_ERR_UNKNOWN_KEY;
-    }
-    e = &schema[k];
-    switch (e->type) {
-    case TL_CFG_STR:
-        st = tl_config__check_str((tl_config_key)k, value, len, err);
-        if (st != TL_CONFIG_OK)
-            return st;
-        tl_config__store_str(cfg, (tl_config_key)k, value, len);
-        break;
-    case TL_CFG_INT:
-        st = tl_config__check_int((tl_config_key)k, value, len, &v, err);
-        if (st != TL_CONFIG_OK)
-            return st;
-        cfg->ival[k] = v;
-        break;
-    case TL_CFG_BOOL:
-        if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
-            cfg->ival[k] = 1;
-        else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
-            cfg->ival[k] = 0;
-        else {
-            tl_config__err(err, TL_CONFIG_ERR_TYPE, e->name,
-                           "expected a boolean (true or false)", NULL, NULL);
-            return TL_CONFIG_ERR_TYPE;
-        }
-        break;
-    }
-    cfg->layer[k] = (uint8_t)layer;
-    return TL_CONFIG_OK;
+    if (k < 0)
+        return tl_config__unknown(err, name);
+    return tl_config__put(cfg, (tl_config_key)k, value, strlen(value), layer, err);
 }
 
 tl_config_status tl_config_set_assignment(tl_config *cfg, const char *assignment,
@@ -287,8 +305,8 @@ void tl_config_init(tl_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     for (k = 0; k < TL_CFG__COUNT; k++) {
         /* Defaults are checked by the unit tests; here they just apply. */
-        (void)tl_config_set(cfg, schema[k].name, schema[k].def,
-                            TL_CFG_LAYER_DEFAULT, NULL);
+        (void)tl_config__put(cfg, (tl_config_key)k, schema[k].def, strlen(schema[k].def),
+                             TL_CFG_LAYER_DEFAULT, NULL);
     }
 }
 

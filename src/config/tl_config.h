@@ -28,7 +28,8 @@
 #define TL_CONFIG_MAX_TOKENS 96   /* jsmn tokens per document (on the stack) */
 #endif
 #ifndef TL_CONFIG_DESCRIPTIONS
-#define TL_CONFIG_DESCRIPTIONS 1  /* keep the one-line description of each key */
+#define TL_CONFIG_DESCRIPTIONS 1  /* keep the one-line description of each key
+                                     (0: tl_config_schema_entry has no desc) */
 #endif
 #ifndef TL_CONFIG_MESSAGES
 #define TL_CONFIG_MESSAGES 1      /* 0: errors keep status, key, line and column
@@ -74,7 +75,9 @@ typedef struct {
     const char *def;
     long min;
     long max;        /* INT: largest value; STR: longest length in bytes */
-    const char *desc;
+#if TL_CONFIG_DESCRIPTIONS
+    const char *desc;  /* only in builds that keep the descriptions */
+#endif
 } tl_config_schema_entry;
 
 typedef struct {

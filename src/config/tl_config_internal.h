@@ -9,25 +9,30 @@
 #define TL_CONFIG__LONG_MIN LONG_MIN
 #define TL_CONFIG__LONG_MAX LONG_MAX
 
-/* Fill err (may be NULL) with status, key and the message m1 m2 m3. */
-void (tl_config__err)(tl_config_error *err, tl_config_status st, const char *key,
-                      const char *m1, const char *m2, const char *m3);
-#if !TL_CONFIG_MESSAGES
-/* The sentences (and whatever computes their parts) are compiled out. */
-#define tl_config__err(err, st, key, m1, m2, m3) (tl_config__err)((err), (st), (key), NULL, NULL, NULL)
+/* Fill err (may be NULL) with status, key and the message m1 m2 m3;
+ * returns st. Without messages the sentences (and whatever computes their
+ * parts) are compiled out and only status and key are filled in. */
+#if TL_CONFIG_MESSAGES
+tl_config_status tl_config__err(tl_config_error *err, tl_config_status st,
+                                const char *key, const char *m1, const char *m2,
+                                const char *m3);
+#else
+tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
+                                    const char *key);
+#define tl_config__err(err, st, key, m1, m2, m3) tl_config__err_key((err), (st), (key))
 #endif
 
-/* Validate an integer in text form against key k's range. */
-tl_config_status tl_config__check_int(tl_config_key k, const char *text,
-                                      size_t len, long *out,
-                                      tl_config_error *err);
+/*
+ * Check text[0..len), the text form of a value of key k ("60", "true", a
+ * string's bytes), against the schema and, if cfg is not NULL, store it as
+ * layer `layer`. With cfg NULL it only validates: the JSON loader's first
+ * pass. Every way of setting a value ends here, defaults included.
+ */
+tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *text,
+                                size_t len, tl_config_layer layer,
+                                tl_config_error *err);
 
-/* Validate a string value for key k (length, UTF-8, no NUL). */
-tl_config_status tl_config__check_str(tl_config_key k, const char *s, size_t len,
-                                      tl_config_error *err);
-
-/* Store an already validated string value. */
-void tl_config__store_str(tl_config *cfg, tl_config_key k, const char *s,
-                          size_t len);
+/* Fill err for a name that is no key, with a "did you mean" hint. */
+tl_config_status tl_config__unknown(tl_config_error *err, const char *name);
 
 #endif

@@ -16,22 +16,7 @@ typedef struct {
     tl_config_error *err;
 } loader;
 
-static tl_config_status (fail_at)(loader *ld, size_t offset, tl_config_status st,
-                                  const char *key, const char *m1,
-                                  const char *m2)
-{
-    (void)m1, (void)m2;   /* unused without messages */
-    tl_config__err(ld->err, st, key, m1, m2, NULL);
-    if (ld->err)
-        tl_json_line_col(ld->js, ld->len, offset, &ld->err->line,
-                         &ld->err->column);
-    return st;
-}
-#if !TL_CONFIG_MESSAGES
-#define fail_at(ld, offset, st, key, m1, m2) (fail_at)((ld), (offset), (st), (key), NULL, NULL)
-#endif
-
-/* Position an error raised by a tl_config__check_* helper. */
+/* Position an error that err already describes (from tl_config__*). */
 static tl_config_status locate(loader *ld, size_t offset, tl_config_status st)
 {
     if (ld->err)
@@ -39,6 +24,17 @@ static tl_config_status locate(loader *ld, size_t offset, tl_config_status st)
                          &ld->err->column);
     return st;
 }
+
+static tl_config_status (fail_at)(loader *ld, size_t offset, tl_config_status st,
+                                  const char *key, const char *m1,
+                                  const char *m2)
+{
+    (void)m1, (void)m2;   /* unused without messages */
+    return locate(ld, offset, tl_config__err(ld->err, st, key, m1, m2, NULL));
+}
+#if !TL_CONFIG_MESSAGES
+#define fail_at(ld, offset, st, key, m1, m2) (fail_at)((ld), (offset), (st), (key), NULL, NULL)
+#endif
 
 /* Offset of a token for messages: strings point at their opening quote. */
 static size_t tok_pos(const jsmntok_t *t)
@@ -65,18 +61,18 @@ static const char *kind_of(const loader *ld, const jsmntok_t *t)
 static tl_config_status load_value(loader *ld, tl_config_key k, const char *path,
                                    const jsmntok_t *v)
 {
-    const tl_config_schema_entry *e = tl_config_schema(k);
     const char *text = ld->js + v->start;
-    size_t tlen = (size_t)(v->end - v->start);
+    size_t tlen = (size_t)(v->end - v->start), i;
+    int is_bool = v->type == JSMN_PRIMITIVE && (text[0] == 't' || text[0] == 'f');
+    char buf[260]; /* longer than any key allows: see tl_config_keys.h */
     tl_config_status st;
 
     if (v->type == JSMN_PRIMITIVE && text[0] == 'n')
         return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
                        "null is not a value (remove the key to use the default)",
                        NULL);
-    switch (e->type) {
+    switch (tl_config_schema(k)->type) {
     case TL_CFG_STR: {
-        char buf[260]; /* longer than any key allows: see tl_config_keys.h */
         long n;
         if (v->type != JSMN_STRING)
             return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
@@ -85,42 +81,28 @@ static tl_config_status load_value(loader *ld, tl_config_key k, const char *path
         if (n == -2)
             return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_ENCODING, path,
                            "string contains a NUL character", NULL);
-        if (n < 0)
-            n = (long)sizeof buf; /* longer than any key allows */
-        st = tl_config__check_str(k, buf, (size_t)n, ld->err);
-        if (st != TL_CONFIG_OK)
-            return locate(ld, tok_pos(v), st);
-        if (ld->apply)
-            tl_config__store_str(ld->apply, k, buf, (size_t)n);
+        text = buf;
+        tlen = n < 0 ? sizeof buf : (size_t)n; /* longer than any key allows */
         break;
     }
-    case TL_CFG_INT: {
-        long iv;
-        if (v->type != JSMN_PRIMITIVE || text[0] == 't' || text[0] == 'f')
+    case TL_CFG_INT:
+        if (v->type != JSMN_PRIMITIVE || is_bool)
             return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
                            "expected an integer, got ", kind_of(ld, v));
-        if (memchr(text, '.', tlen) || memchr(text, 'e', tlen) || memchr(text, 'E', tlen))
-            return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
-                           "expected an integer, got a number with a fraction or exponent",
-                           NULL);
-        st = tl_config__check_int(k, text, tlen, &iv, ld->err);
-        if (st != TL_CONFIG_OK)
-            return locate(ld, tok_pos(v), st);
-        if (ld->apply)
-            ld->apply->ival[k] = iv;
+        for (i = 0; i < tlen; i++)
+            if (text[i] == '.' || text[i] == 'e' || text[i] == 'E')
+                return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
+                               "expected an integer, got a number with a fraction or exponent",
+                               NULL);
         break;
-    }
-    case TL_CFG_BOOL:
-        if (v->type != JSMN_PRIMITIVE || (text[0] != 't' && text[0] != 'f'))
+    default:
+        if (!is_bool)
             return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
                            "expected a boolean (true or false), got ", kind_of(ld, v));
-        if (ld->apply)
-            ld->apply->ival[k] = text[0] == 't';
         break;
     }
-    if (ld->apply)
-        ld->apply->layer[k] = (uint8_t)ld->layer;
-    return TL_CONFIG_OK;
+    st = tl_config__put(ld->apply, k, text, tlen, ld->layer, ld->err);
+    return st == TL_CONFIG_OK ? st : locate(ld, tok_pos(v), st);
 }
 
 /*
@@ -161,17 +143,8 @@ static tl_config_status load_object(loader *ld, int *idx, const char *prefix,
             continue;
         }
         k = tl_config_find(path);
-        if (k < 0) {
-            const char *hint = TL_CONFIG_MESSAGES ? tl_config_suggest(path) : NULL;
-            st = fail_at(ld, tok_pos(kt), TL_CONFIG_ERR_UNKNOWN_KEY, path,
-                         "unknown key", hint ? " (did you mean " : NULL);
-            if (hint && ld->err) {
-                size_t room = sizeof ld->err->message - 1;
-                strncat(ld->err->message, hint, room - strlen(ld->err->message));
-                strncat(ld->err->message, "?)", room - strlen(ld->err->message));
-            }
-            return st;
-        }
+        if (k < 0)
+            return locate(ld, tok_pos(kt), tl_config__unknown(ld->err, path));
         if (vt->type == JSMN_ARRAY)
             return fail_at(ld, tok_pos(vt), TL_CONFIG_ERR_TYPE, path,
                            "arrays are not allowed here", NULL);
