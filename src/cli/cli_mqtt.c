@@ -81,17 +81,16 @@ static const tl_transport_class **open_transport(void *user)
     return &m->tls.vtable;
 }
 
-static void on_log(void *user, const char *what, const char *why)
+static void on_log(void *user, tl_mqtt_client_event ev, uint32_t detail)
 {
     tl_cli_mqtt *m = user;
-    if (!what[0])
-        return;
-    if ((m->ever_connected || m->verbose) && strcmp(what, "cannot connect") == 0)
+    const char *what = tl_mqtt_client_event_text(ev), *why = tl_mqtt_client_detail_text(ev, detail);
+    if ((m->ever_connected || m->verbose) && ev == TL_MQTT_LOG_CANNOT_CONNECT)
         fprintf(stderr, "trustlink: reconnect failed: %s\n", m->err);
     else if (m->ever_connected || m->verbose)
         fprintf(stderr, "trustlink: %s%s%s\n", what, why[0] ? ": " : "", why);
     /* Keep the reason of a failed first attempt for the final error. */
-    if (!m->ever_connected && strcmp(what, "cannot connect") != 0)
+    if (!m->ever_connected && ev != TL_MQTT_LOG_CANNOT_CONNECT)
         snprintf(m->err, sizeof m->err, "%s%s%s", what, why[0] ? ": " : "", why);
 }
 

@@ -75,14 +75,15 @@ static void on_disconnect(void *user, tl_mqtt_client_status why)
     m->err[0] = '\0';
 }
 
-static void on_log(void *user, const char *what, const char *why)
+static void on_log(void *user, tl_mqtt_client_event ev, uint32_t detail)
 {
     tl_cli_mqtt *m = user;
-    if (strcmp(what, "cannot connect") == 0) {
-        say("cannot connect: %s", m->err[0] ? m->err : why);
+    const char *why = tl_mqtt_client_detail_text(ev, detail);
+    if (ev == TL_MQTT_LOG_CANNOT_CONNECT) {
+        say("cannot connect: %s", m->err[0] ? m->err : "transport failed");
         m->err[0] = '\0';
-    } else if (what[0]) {
-        say("%s%s%s", what, why[0] ? ": " : "", why);
+    } else {
+        say("%s%s%s", tl_mqtt_client_event_text(ev), why[0] ? ": " : "", why);
     }
 }
 

@@ -75,7 +75,8 @@ typedef enum {
     TL_MQTT__STATUS_COUNT
 } tl_mqtt_status;
 
-/* Static name of a status ("ERR_QOS"), and its sentence (see above). */
+/* Static name of a status ("ERR_QOS"), and its sentence (see above); with
+ * TL_MQTT_STATUS_TEXT 0 both are the number ("#22"), "#?" out of range. */
 const char *tl_mqtt_status_name(tl_mqtt_status st);
 const char *tl_mqtt_status_message(tl_mqtt_status st);
 
@@ -351,6 +352,7 @@ typedef struct {
     uint16_t packet_id;
     uint8_t type;           /* TL_MQTT_PUBLISH, _SUBSCRIBE or _UNSUBSCRIBE */
     uint8_t state;          /* tl_mqtt_inflight_state */
+    uint32_t tag;           /* the caller's (the client: a PUBLISH's journal sequence) */
 } tl_mqtt_inflight_entry;
 
 /* Entries are kept in the order their ids were allocated (send order). */
@@ -366,13 +368,15 @@ typedef struct {
 tl_mqtt_status tl_mqtt_inflight_init(tl_mqtt_inflight *t, size_t window);
 
 /* Allocate the next id (1..65535, wrapping, skipping ids in flight) for a
- * packet of the given type, as PENDING. ERR_WINDOW_FULL if full. */
-tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint16_t *id);
+ * packet of the given type, as PENDING with the caller's tag. ERR_WINDOW_FULL
+ * if full. */
+tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
+                                      uint16_t *id);
 
 /* Put back an entry known from before (a persisted queue after a restart).
  * ERR_PACKET_ID if id is 0 or already in flight, ERR_WINDOW_FULL if full. */
-tl_mqtt_status tl_mqtt_inflight_restore(tl_mqtt_inflight *t, uint8_t type, uint16_t id,
-                                        uint8_t state);
+tl_mqtt_status tl_mqtt_inflight_restore(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
+                                        uint16_t id, uint8_t state);
 
 /* Set the state of an id in flight (ERR_NOT_IN_FLIGHT if none). */
 tl_mqtt_status tl_mqtt_inflight_set_state(tl_mqtt_inflight *t, uint16_t id, uint8_t state);
@@ -395,5 +399,10 @@ size_t tl_mqtt_inflight_count(const tl_mqtt_inflight *t);
 
 /* Drop every entry (a clean session); the id sequence continues. */
 void tl_mqtt_inflight_clear(tl_mqtt_inflight *t);
+
+/* A new connection: PUBLISH entries go back to PENDING, to be sent again
+ * with their ids (MQTT-4.4.0-1); SUBSCRIBE and UNSUBSCRIBE entries are
+ * dropped (their acknowledgements will not come). Order is kept. */
+void tl_mqtt_inflight_requeue(tl_mqtt_inflight *t);
 
 #endif

@@ -16,15 +16,15 @@ static uint32_t until(uint32_t a, uint32_t b)
     return d < 0x80000000u ? d : 0;
 }
 
-static void say(const tl_mqtt_client *c, const char *what, const char *why)
+void tl_mqtt__client_say(const tl_mqtt_client *c, tl_mqtt_client_event ev, uint32_t detail)
 {
     if (c->cb.log)
-        c->cb.log(c->cb.user, what, why ? why : "");
+        c->cb.log(c->cb.user, ev, detail);
 }
 
 /* Lose the connection: close, schedule the next attempt, tell the app. */
 tl_mqtt_client_status tl_mqtt__client_drop(tl_mqtt_client *c, tl_mqtt_client_status why,
-                                           const char *what, const char *detail)
+                                           tl_mqtt_client_event ev, uint32_t detail)
 {
     int was_up = c->state == TL_MQTT_CLIENT_CONNECTED;
     if (c->t) {
@@ -34,7 +34,7 @@ tl_mqtt_client_status tl_mqtt__client_drop(tl_mqtt_client *c, tl_mqtt_client_sta
     c->last_error = why;
     if (c->state == TL_MQTT_CLIENT_STOPPED)
         return why;
-    say(c, what, detail);
+    tl_mqtt__client_say(c, ev, detail);
     c->state = TL_MQTT_CLIENT_DISCONNECTED;
     if (was_up && why == TL_MQTT_CLIENT_ERR_TRANSPORT)
         tl_mqtt__client_strike(c);
@@ -50,40 +50,14 @@ tl_mqtt_client_status tl_mqtt__client_send_all(tl_mqtt_client *c, const uint8_t 
 {
     while (len) {
         long n = (*c->t)->send(c->t, p, len, c->cfg.io_timeout_ms);
-        if (n <= 0)
-            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT, "send failed",
-                                        n == 0                     ? "timed out"
-                                        : n == TL_TRANSPORT_CLOSED ? "connection closed"
-                                                                   : "I/O error");
+        if (n <= 0)   /* the IO detail: 0 timed out, 1 closed, 2 I/O error */
+            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT, TL_MQTT_LOG_SEND_FAILED,
+                                        (uint32_t)-n);
         p += n;
         len -= (size_t)n;
     }
     c->last_tx_ms = tl_mqtt__client_now(c);
     return TL_MQTT_CLIENT_OK;
-}
-
-/*
- * A new connection: unacknowledged PUBLISHes keep their packet ids and go
- * again with DUP (MQTT-4.4.0-1 asks for the original ids); SUBSCRIBE and
- * UNSUBSCRIBE requests are dropped, the application subscribes again from
- * on_connect (a clean session has forgotten them anyway).
- */
-static void forget_requests(tl_mqtt_client *c)
-{
-    static const uint8_t req[2][2] = { { TL_MQTT_SUBSCRIBE, TL_MQTT_SUBACK },
-                                       { TL_MQTT_UNSUBSCRIBE, TL_MQTT_UNSUBACK } };
-    const tl_mqtt_inflight_entry *e;
-    size_t i, cur;
-    for (i = 0; i < 2; i++) {
-        cur = 0;
-        while ((e = tl_mqtt_inflight_next(&c->inflight, req[i][0], &cur)) != NULL) {
-            (void)tl_mqtt_inflight_ack(&c->inflight, req[i][1], e->packet_id);
-            cur = 0;
-        }
-    }
-    for (i = 0; i < c->nmap; i++)
-        (void)tl_mqtt_inflight_set_state(&c->inflight, c->map[i].packet_id,
-                                         TL_MQTT_INFLIGHT_PENDING);
 }
 
 static tl_mqtt_client_status start_connect(tl_mqtt_client *c)
@@ -92,16 +66,15 @@ static tl_mqtt_client_status start_connect(tl_mqtt_client *c)
     tl_mqtt_status st;
     c->t = c->cb.connect(c->cb.user);
     if (!c->t)
-        return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT, "cannot connect",
-                                    "transport failed");
+        return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT, TL_MQTT_LOG_CANNOT_CONNECT, 0);
     tl_mqtt_decoder_reset(&c->dec);
-    c->raw_len = c->raw_off = 0;
-    forget_requests(c);
+    /* Unacknowledged PUBLISHes keep their ids and go again with DUP; the
+     * application subscribes again from on_connect. */
+    tl_mqtt_inflight_requeue(&c->inflight);
     c->ping_out = 0;
     st = tl_mqtt_encode_connect(&c->cfg.connect, &c->cfg.codec, c->tx, c->tx_cap, &len);
     if (st != TL_MQTT_OK) {
-        tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_ARGUMENT, "bad CONNECT settings",
-                             tl_mqtt_status_message(st));
+        tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_ARGUMENT, TL_MQTT_LOG_BAD_CONNECT, st);
         c->state = TL_MQTT_CLIENT_STOPPED;   /* retrying cannot fix the config */
         return TL_MQTT_CLIENT_ERR_ARGUMENT;
     }
@@ -110,13 +83,14 @@ static tl_mqtt_client_status start_connect(tl_mqtt_client *c)
     return tl_mqtt__client_send_all(c, c->tx, len);
 }
 
-/* The map slot of journal message seq, or nmap if it is not in flight. */
-static size_t map_slot(const tl_mqtt_client *c, uint32_t seq)
+const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c, uint32_t seq)
 {
-    size_t i;
-    for (i = 0; i < c->nmap && c->map[i].seq != seq; i++)
+    const tl_mqtt_inflight_entry *e;
+    size_t cur = 0;
+    while ((e = tl_mqtt_inflight_next(&c->inflight, TL_MQTT_PUBLISH, &cur)) != NULL &&
+           e->tag != seq)
         ;
-    return i;
+    return e;
 }
 
 /* Send journal messages not yet in flight while the window has room. */
@@ -127,20 +101,18 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         return TL_MQTT_CLIENT_OK;
     for (i = 0; i < tl_mqtt_journal_count(c->journal); i++) {
         uint32_t seq = tl_mqtt_journal_seq_at(c->journal, i);
+        const tl_mqtt_inflight_entry *e = tl_mqtt__client_in_flight(c, seq);
         tl_mqtt_journal_msg m;
         tl_mqtt_publish p;
         tl_mqtt_journal_status js;
         tl_mqtt_status st;
         tl_mqtt_client_status cs;
         size_t len;
-        uint16_t id;
-        size_t slot = map_slot(c, seq);
+        uint16_t id = 0;
         if (i > 0 && tl_mqtt__client_isolated(c))
             break;   /* a suspect head goes out alone */
-        if (slot < c->nmap) {   /* in flight: again only after a reconnect */
-            const tl_mqtt_inflight_entry *e = tl_mqtt_inflight_find(&c->inflight,
-                                                                    c->map[slot].packet_id);
-            if (!e || e->state != TL_MQTT_INFLIGHT_PENDING)
+        if (e) {   /* in flight: again only after a reconnect */
+            if (e->state != TL_MQTT_INFLIGHT_PENDING)
                 continue;
             id = e->packet_id;
         } else if (tl_mqtt_inflight_count(&c->inflight) >= c->cfg.window) {
@@ -148,19 +120,14 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         }
         js = tl_mqtt_journal_read(c->journal, seq, &m);
         if (js != TL_MQTT_JOURNAL_OK) {
-            say(c, "journal record unreadable, left in place", tl_mqtt_journal_status_text(js));
+            tl_mqtt__client_say(c, TL_MQTT_LOG_UNREADABLE, js);
             continue;
         }
-        if (slot == c->nmap) {
-            if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_PUBLISH, &id) != TL_MQTT_OK)
-                break;
-            c->map[c->nmap].packet_id = id;
-            c->map[c->nmap++].seq = seq;
-        }
+        if (!id && tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_PUBLISH, seq, &id) != TL_MQTT_OK)
+            break;
         memset(&p, 0, sizeof p);
         p.topic.ptr = m.topic;
         p.topic.len = m.topic_len;
-        p.payload = m.payload;
         p.payload_len = m.payload_len;
         p.qos = 1;
         p.retain = m.retain;
@@ -169,8 +136,7 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         st = tl_mqtt_encode_publish_header(&p, &c->cfg.codec, c->tx, c->tx_cap, &len);
         if (st != TL_MQTT_OK) {   /* stays in the journal; the window slot is freed */
             (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id);
-            c->map[map_slot(c, seq)] = c->map[--c->nmap];
-            say(c, "stored message cannot be sent", tl_mqtt_status_message(st));
+            tl_mqtt__client_say(c, TL_MQTT_LOG_UNSENDABLE, st);
             continue;
         }
         tl_mqtt_journal_mark_sent(c->journal, seq);   /* before: it may arrive */
@@ -185,22 +151,18 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
 
 static tl_mqtt_client_status protocol_error(tl_mqtt_client *c, tl_mqtt_status st)
 {
-    return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_PROTOCOL,
-                                "malformed packet from the broker", tl_mqtt_status_message(st));
+    return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_PROTOCOL, TL_MQTT_LOG_MALFORMED, st);
 }
 
 static tl_mqtt_client_status on_connack(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
-    static const char *const why[] = {
-        "", "unacceptable protocol version", "client id rejected", "server unavailable",
-        "bad user name or password", "not authorized" };
     tl_mqtt_connack ack;
     tl_mqtt_status st = tl_mqtt_parse_connack(pkt, &ack);
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
     if (ack.return_code != TL_MQTT_CONNACK_ACCEPTED)
-        return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_REFUSED,
-                                    "connection refused by the broker", why[ack.return_code]);
+        return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_REFUSED, TL_MQTT_LOG_REFUSED,
+                                    ack.return_code);
     c->state = TL_MQTT_CLIENT_CONNECTED;
     c->acks = 0;
     c->head_sent = 0;
@@ -215,26 +177,25 @@ static tl_mqtt_client_status on_connack(tl_mqtt_client *c, const tl_mqtt_packet 
 
 static tl_mqtt_client_status on_puback(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
+    const tl_mqtt_inflight_entry *e;
+    tl_mqtt_journal_status js;
+    uint32_t seq;
     uint16_t id;
-    size_t i;
     tl_mqtt_status st = tl_mqtt_parse_puback(pkt, &id);
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
     c->acks++;
+    e = tl_mqtt_inflight_find(&c->inflight, id);
+    seq = e ? e->tag : 0;
     if (tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id) != TL_MQTT_OK) {
-        say(c, "PUBACK for a packet id not in flight, ignored", "");
+        tl_mqtt__client_say(c, TL_MQTT_LOG_STRAY_PUBACK, id);
         return TL_MQTT_CLIENT_OK;
     }
-    for (i = 0; i < c->nmap && c->map[i].packet_id != id; i++)
-        ;
-    if (i < c->nmap) {
-        uint32_t seq = c->map[i].seq;
-        c->map[i] = c->map[--c->nmap];
-        if (tl_mqtt_journal_ack(c->journal, seq) != TL_MQTT_JOURNAL_OK)
-            say(c, "could not record an acknowledgement", "the message may be sent again");
-        if (c->cb.on_delivered)
-            c->cb.on_delivered(c->cb.user, seq);
-    }
+    /* Only journal messages are PUBLISHes in flight. */
+    if ((js = tl_mqtt_journal_ack(c->journal, seq)) != TL_MQTT_JOURNAL_OK)
+        tl_mqtt__client_say(c, TL_MQTT_LOG_ACK_LOST, js);
+    if (c->cb.on_delivered)
+        c->cb.on_delivered(c->cb.user, seq);
     return tl_mqtt__client_pump(c);
 }
 
@@ -253,6 +214,24 @@ static tl_mqtt_client_status on_publish(tl_mqtt_client *c, const tl_mqtt_packet 
     return tl_mqtt__client_send_all(c, c->tx, len);
 }
 
+/* SUBACK, UNSUBACK: free the request's id, tell the application. */
+static tl_mqtt_client_status on_request_ack(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
+{
+    tl_mqtt_suback s;
+    int sub = pkt->type == TL_MQTT_SUBACK;
+    tl_mqtt_status st = sub ? tl_mqtt_parse_suback(pkt, &s)
+                            : tl_mqtt_parse_unsuback(pkt, &s.packet_id);
+    if (st != TL_MQTT_OK)
+        return protocol_error(c, st);
+    if (tl_mqtt_inflight_ack(&c->inflight, pkt->type, s.packet_id) == TL_MQTT_OK) {
+        if (sub && c->cb.on_suback)
+            c->cb.on_suback(c->cb.user, s.packet_id, s.codes, s.count);
+        if (!sub && c->cb.on_unsuback)
+            c->cb.on_unsuback(c->cb.user, s.packet_id);
+    }
+    return tl_mqtt__client_pump(c);
+}
+
 static tl_mqtt_client_status dispatch(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
     tl_mqtt_status st = TL_MQTT_ERR_PACKET_TYPE;
@@ -261,45 +240,30 @@ static tl_mqtt_client_status dispatch(tl_mqtt_client *c, const tl_mqtt_packet *p
     switch (pkt->type) {
     case TL_MQTT_PUBLISH: return on_publish(c, pkt);
     case TL_MQTT_PUBACK: return on_puback(c, pkt);
+    case TL_MQTT_SUBACK:
+    case TL_MQTT_UNSUBACK: return on_request_ack(c, pkt);
     case TL_MQTT_PINGRESP:
         if ((st = tl_mqtt_parse_pingresp(pkt)) != TL_MQTT_OK)
             break;
         c->ping_out = 0;
         return TL_MQTT_CLIENT_OK;
-    case TL_MQTT_SUBACK: {
-        tl_mqtt_suback s;
-        if ((st = tl_mqtt_parse_suback(pkt, &s)) != TL_MQTT_OK)
-            break;
-        if (tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_SUBACK, s.packet_id) == TL_MQTT_OK &&
-            c->cb.on_suback)
-            c->cb.on_suback(c->cb.user, s.packet_id, s.codes, s.count);
-        return tl_mqtt__client_pump(c);
-    }
-    case TL_MQTT_UNSUBACK: {
-        uint16_t id;
-        if ((st = tl_mqtt_parse_unsuback(pkt, &id)) != TL_MQTT_OK)
-            break;
-        if (tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_UNSUBACK, id) == TL_MQTT_OK &&
-            c->cb.on_unsuback)
-            c->cb.on_unsuback(c->cb.user, id);
-        return tl_mqtt__client_pump(c);
-    }
     default:
         break;
     }
     return protocol_error(c, st);
 }
 
-/* Feed what was received to the decoder and handle every whole packet. */
-static tl_mqtt_client_status consume(tl_mqtt_client *c)
+/* Feed len received bytes (in raw) to the decoder and handle every whole
+ * packet. */
+static tl_mqtt_client_status consume(tl_mqtt_client *c, size_t len)
 {
-    while (c->raw_off < c->raw_len && c->t) {
+    size_t off = 0;
+    while (off < len && c->t) {
         tl_mqtt_packet pkt;
         size_t used = 0;
         tl_mqtt_client_status cs;
-        tl_mqtt_status st = tl_mqtt_decoder_feed(&c->dec, c->raw + c->raw_off,
-                                                 c->raw_len - c->raw_off, &used, &pkt);
-        c->raw_off += used;
+        tl_mqtt_status st = tl_mqtt_decoder_feed(&c->dec, c->raw + off, len - off, &used, &pkt);
+        off += used;
         if (st == TL_MQTT_NEED_MORE)
             break;
         if (st != TL_MQTT_COMPLETE)
@@ -317,9 +281,8 @@ static tl_mqtt_client_status timers(tl_mqtt_client *c, uint32_t *wait)
     if (c->state == TL_MQTT_CLIENT_CONNECTING || c->ping_out) {
         left = until(t, c->deadline_ms);
         if (!left)
-            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TIMEOUT, "broker did not answer",
-                                        c->ping_out ? "no PINGRESP in time"
-                                                    : "no CONNACK in time");
+            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TIMEOUT, TL_MQTT_LOG_NO_ANSWER,
+                                        c->ping_out ? TL_MQTT_PINGRESP : TL_MQTT_CONNACK);
     } else if (ka) {
         left = until(t, c->last_tx_ms + ka);
         if (!left) {
@@ -365,13 +328,10 @@ tl_mqtt_client_status tl_mqtt_client_poll(tl_mqtt_client *c, uint32_t timeout_ms
         n = (*c->t)->recv(c->t, c->raw, sizeof c->raw, rounds ? 0 : wait);
         if (n == 0)
             break;
-        if (n < 0)
-            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT, "connection lost",
-                                        n == TL_TRANSPORT_CLOSED ? "closed by the broker"
-                                                                 : "I/O error");
-        c->raw_len = (size_t)n;
-        c->raw_off = 0;
-        if ((cs = consume(c)) != TL_MQTT_CLIENT_OK)
+        if (n < 0)   /* the IO detail: 1 closed by the broker, 2 I/O error */
+            return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TRANSPORT,
+                                        TL_MQTT_LOG_CONNECTION_LOST, (uint32_t)-n);
+        if ((cs = consume(c, (size_t)n)) != TL_MQTT_CLIENT_OK)
             return cs;
     }
     return c->t ? timers(c, &wait) : c->last_error;

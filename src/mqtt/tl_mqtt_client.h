@@ -24,6 +24,11 @@
  * malformed or oversize packet from the broker ends the connection cleanly
  * with the codec's reason passed to the log callback.
  *
+ * Logging is by numbers: the log callback gets an event and a detail code
+ * (the codec's status, the CONNACK return code...), so a device carries no
+ * log texts; tl_mqtt_client_event_text() and tl_mqtt_client_detail_text()
+ * turn them into words where there is a console to read them.
+ *
  * Poison messages: a broker refuses a QoS 1 publish it will not take (AWS
  * IoT for a topic the policy denies) by closing the connection, without a
  * PUBACK. Replayed first after every reconnect, such a message would block
@@ -75,6 +80,46 @@ typedef enum {
     TL_MQTT_CLIENT_STOPPED
 } tl_mqtt_client_state;
 
+/*
+ * What the client logs: X(name, detail, text). The detail code that comes
+ * with an event is, by the second column:
+ *   NONE    0
+ *   CODEC   a tl_mqtt_status
+ *   JOURNAL a tl_mqtt_journal_status
+ *   CONNACK the CONNACK return code (1..5)
+ *   IO      a transport failure: 0 timed out, 1 closed by the peer
+ *           (TL_TRANSPORT_CLOSED), 2 I/O error
+ *   ACK     the acknowledgement that did not come: TL_MQTT_CONNACK or
+ *           TL_MQTT_PINGRESP
+ *   ID      a packet id
+ *   SEQ     a journal sequence number
+ */
+#define TL_MQTT_CLIENT_EVENTS(X) \
+    X(CANNOT_CONNECT, NONE, "cannot connect") \
+    X(BAD_CONNECT, CODEC, "bad CONNECT settings") \
+    X(SEND_FAILED, IO, "send failed") \
+    X(CONNECTION_LOST, IO, "connection lost") \
+    X(MALFORMED, CODEC, "malformed packet from the broker") \
+    X(REFUSED, CONNACK, "connection refused by the broker") \
+    X(NO_ANSWER, ACK, "broker did not answer") \
+    X(UNREADABLE, JOURNAL, "journal record unreadable, left in place") \
+    X(UNSENDABLE, CODEC, "stored message cannot be sent") \
+    X(STRAY_PUBACK, ID, "PUBACK for a packet id not in flight, ignored") \
+    X(ACK_LOST, JOURNAL, \
+      "could not record an acknowledgement (the message may be sent again)") \
+    X(GIVEN_UP, SEQ, \
+      "QoS 1 message given up: the broker closed the connection right after it each time " \
+      "(topic not allowed?)") \
+    X(DEAD_LOST, JOURNAL, \
+      "could not record a message as given up (it is sent again after a restart)")
+
+typedef enum {
+#define TL_MQTT__EVENT(name, detail, text) TL_MQTT_LOG_##name,
+    TL_MQTT_CLIENT_EVENTS(TL_MQTT__EVENT)
+#undef TL_MQTT__EVENT
+    TL_MQTT__LOG_COUNT
+} tl_mqtt_client_event;
+
 /* Time and randomness from the platform. sleep_ms may be NULL (poll then
  * returns at once while waiting for the backoff). */
 typedef struct {
@@ -98,8 +143,9 @@ typedef struct {
     void (*on_unsuback)(void *user, uint16_t packet_id);
     /* The broker acknowledged QoS 1 message seq (journal sequence). */
     void (*on_delivered)(void *user, uint32_t seq);
-    /* A log line in two parts: what happened, and why (may be ""). */
-    void (*log)(void *user, const char *what, const char *why);
+    /* Something worth a log line: an event and its detail code (see
+     * TL_MQTT_CLIENT_EVENTS). */
+    void (*log)(void *user, tl_mqtt_client_event what, uint32_t detail);
     void *user;
     /* QoS 1 message seq was given up as refused by the broker (see the
      * overview); msg (topic, payload) is valid during the call only. */
@@ -123,11 +169,6 @@ typedef struct {
 #endif
 
 typedef struct {
-    uint16_t packet_id;
-    uint32_t seq;
-} tl_mqtt__pubmap;
-
-typedef struct {
     tl_mqtt_client_config cfg;
     tl_mqtt_port port;
     tl_mqtt_callbacks cb;
@@ -137,10 +178,7 @@ typedef struct {
     size_t tx_cap;
     tl_mqtt_decoder dec;
     uint8_t raw[256];              /* bytes received, not yet fed */
-    size_t raw_len, raw_off;
-    tl_mqtt_inflight inflight;
-    tl_mqtt__pubmap map[TL_MQTT_INFLIGHT_MAX];  /* in-flight PUBLISH -> journal seq */
-    size_t nmap;
+    tl_mqtt_inflight inflight;     /* a PUBLISH's tag is its journal sequence */
     uint8_t state;                 /* tl_mqtt_client_state */
     int ping_out;
     int session_present;
@@ -210,7 +248,11 @@ tl_mqtt_client_status tl_mqtt_client_last_error(const tl_mqtt_client *c);
  * port's random source. */
 uint32_t tl_mqtt_client_backoff_ms(const tl_mqtt_client *c, unsigned attempt);
 
-/* A sentence for a status. */
+/* Texts for a console (tl_mqtt_client_text.c; a device that never calls
+ * them does not carry them): a sentence for a status; what an event says;
+ * the words for its detail code ("" when the number is all there is). */
 const char *tl_mqtt_client_status_text(tl_mqtt_client_status st);
+const char *tl_mqtt_client_event_text(tl_mqtt_client_event ev);
+const char *tl_mqtt_client_detail_text(tl_mqtt_client_event ev, uint32_t detail);
 
 #endif

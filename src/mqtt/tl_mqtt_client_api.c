@@ -1,5 +1,5 @@
 /* The MQTT client's application calls: init, backoff, publish, subscribe, unsubscribe,
- * disconnect, flush, and status queries (see tl_mqtt_client.h). */
+ * disconnect, flush, and state queries (see tl_mqtt_client.h). */
 #include <string.h>
 
 #include "tl_mqtt_client_internal.h"
@@ -124,7 +124,7 @@ tl_mqtt_client_status tl_mqtt_client_subscribe(tl_mqtt_client *c, const tl_mqtt_
         return TL_MQTT_CLIENT_ERR_ARGUMENT;
     if (c->state != TL_MQTT_CLIENT_CONNECTED)
         return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
-    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_SUBSCRIBE, &s.packet_id) != TL_MQTT_OK)
+    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_SUBSCRIBE, 0, &s.packet_id) != TL_MQTT_OK)
         return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
     s.count = count;
     memcpy(s.filters, filters, count * sizeof *filters);
@@ -139,7 +139,7 @@ tl_mqtt_client_status tl_mqtt_client_unsubscribe(tl_mqtt_client *c, const tl_mqt
         return TL_MQTT_CLIENT_ERR_ARGUMENT;
     if (c->state != TL_MQTT_CLIENT_CONNECTED)
         return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
-    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_UNSUBSCRIBE, &u.packet_id) != TL_MQTT_OK)
+    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_UNSUBSCRIBE, 0, &u.packet_id) != TL_MQTT_OK)
         return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
     u.count = count;
     memcpy(u.filters, filters, count * sizeof *filters);
@@ -153,8 +153,8 @@ void tl_mqtt_client_disconnect(tl_mqtt_client *c)
         (void)tl_mqtt_encode_disconnect(c->tx, c->tx_cap, &len);
         (void)tl_mqtt__client_send_all(c, c->tx, len);
     }
-    c->state = TL_MQTT_CLIENT_STOPPED;
-    (void)tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_STOPPED, "", "");
+    c->state = TL_MQTT_CLIENT_STOPPED;   /* so the drop logs nothing: no event */
+    (void)tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_STOPPED, TL_MQTT__LOG_COUNT, 0);
 }
 
 tl_mqtt_client_status tl_mqtt_client_flush(tl_mqtt_client *c, uint32_t timeout_ms)
@@ -180,14 +180,4 @@ tl_mqtt_client_state tl_mqtt_client_get_state(const tl_mqtt_client *c)
 tl_mqtt_client_status tl_mqtt_client_last_error(const tl_mqtt_client *c)
 {
     return c->last_error;
-}
-
-const char *tl_mqtt_client_status_text(tl_mqtt_client_status st)
-{
-    static const char *const text[] = {
-        "success", "invalid argument or topic", "not connected", "QoS 1 journal full",
-        "in-flight window full", "packet larger than the buffers", "QoS 1 journal error",
-        "transport error", "protocol error from the broker", "connection refused by the broker",
-        "broker did not answer in time", "client stopped" };
-    return (unsigned)st < sizeof text / sizeof text[0] ? text[st] : "unknown status";
 }

@@ -1,13 +1,17 @@
-/* Internals shared by tl_mqtt_client.c and tl_mqtt_client_api.c. */
+/* Internals shared by tl_mqtt_client.c, tl_mqtt_client_api.c and
+ * tl_mqtt_client_poison.c. */
 #ifndef TL_MQTT_CLIENT_INTERNAL_H
 #define TL_MQTT_CLIENT_INTERNAL_H
 
 #include "tl_mqtt_client.h"
 
-/* Close the connection, schedule the next attempt, log what/detail and tell
+/* Pass an event to the log callback, if there is one. */
+void tl_mqtt__client_say(const tl_mqtt_client *c, tl_mqtt_client_event ev, uint32_t detail);
+
+/* Close the connection, schedule the next attempt, log ev/detail and tell
  * the application; returns why. */
 tl_mqtt_client_status tl_mqtt__client_drop(tl_mqtt_client *c, tl_mqtt_client_status why,
-                                           const char *what, const char *detail);
+                                           tl_mqtt_client_event ev, uint32_t detail);
 
 /* Send all of p or drop the connection. */
 tl_mqtt_client_status tl_mqtt__client_send_all(tl_mqtt_client *c, const uint8_t *p, size_t len);
@@ -17,6 +21,9 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c);
 
 /* Milliseconds now, from the port. */
 uint32_t tl_mqtt__client_now(const tl_mqtt_client *c);
+
+/* The in-flight PUBLISH of journal message seq, or NULL. */
+const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c, uint32_t seq);
 
 /* Poison messages (tl_mqtt_client_poison.c). sent: seq is about to go out
  * on this connection. isolated: the journal head is suspect, send it alone.

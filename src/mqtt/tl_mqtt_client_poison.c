@@ -20,9 +20,10 @@ int tl_mqtt__client_isolated(const tl_mqtt_client *c)
 void tl_mqtt__client_strike(tl_mqtt_client *c)
 {
     unsigned limit = c->cfg.poison_strikes ? c->cfg.poison_strikes : TL_MQTT_POISON_STRIKES;
+    const tl_mqtt_inflight_entry *e;
     tl_mqtt_journal_msg m;
+    tl_mqtt_journal_status js;
     uint32_t head;
-    size_t i;
     if (!c->journal || !c->head_sent || !tl_mqtt_journal_count(c->journal))
         return;
     head = tl_mqtt_journal_seq_at(c->journal, 0);
@@ -39,20 +40,14 @@ void tl_mqtt__client_strike(tl_mqtt_client *c)
     if (c->strikes < limit)
         return;
     c->strikes = 0;
-    for (i = 0; i < c->nmap && c->map[i].seq != head; i++)
-        ;
-    if (i < c->nmap) {   /* its packet id is free again */
-        (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, c->map[i].packet_id);
-        c->map[i] = c->map[--c->nmap];
-    }
+    if ((e = tl_mqtt__client_in_flight(c, head)) != NULL)   /* its packet id is free again */
+        (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, e->packet_id);
     if (tl_mqtt_journal_read(c->journal, head, &m) == TL_MQTT_JOURNAL_OK) {
-        if (c->cb.log && !c->cb.on_dead)
-            c->cb.log(c->cb.user, "QoS 1 message given up: the broker closed the connection "
-                                  "right after it each time", "refused (topic not allowed?)");
         if (c->cb.on_dead)
             c->cb.on_dead(c->cb.user, &m);
+        else
+            tl_mqtt__client_say(c, TL_MQTT_LOG_GIVEN_UP, head);
     }
-    if (tl_mqtt_journal_dead(c->journal, head) != TL_MQTT_JOURNAL_OK && c->cb.log)
-        c->cb.log(c->cb.user, "could not record a message as given up",
-                  "it is sent again after a restart");
+    if ((js = tl_mqtt_journal_dead(c->journal, head)) != TL_MQTT_JOURNAL_OK)
+        tl_mqtt__client_say(c, TL_MQTT_LOG_DEAD_LOST, js);
 }

@@ -3,21 +3,23 @@
  * the order their ids were allocated, which is the order MQTT requires for
  * re-sending unacknowledged PUBLISHes after a reconnect (section 4.6).
  */
+#include <string.h>
+
 #include "tl_mqtt.h"
 
+/* Index of id, or count if it is not in flight (no entry holds id 0). */
 static size_t index_of(const tl_mqtt_inflight *t, uint16_t id)
 {
     size_t i;
-    for (i = 0; i < t->count; i++) {
-        if (t->entries[i].packet_id == id)
-            return i;
-    }
-    return t->count;
+    for (i = 0; i < t->count && t->entries[i].packet_id != id; i++)
+        ;
+    return i;
 }
 
-static int valid_type(uint8_t type)
+/* PUBLISH (3), SUBSCRIBE (8) or UNSUBSCRIBE (10). */
+static int valid_type(unsigned type)
 {
-    return type == TL_MQTT_PUBLISH || type == TL_MQTT_SUBSCRIBE || type == TL_MQTT_UNSUBSCRIBE;
+    return type < 16 && ((0x0508u >> type) & 1u);
 }
 
 static int valid_state(uint8_t state)
@@ -35,15 +37,22 @@ tl_mqtt_status tl_mqtt_inflight_init(tl_mqtt_inflight *t, size_t window)
     return TL_MQTT_OK;
 }
 
-static void append(tl_mqtt_inflight *t, uint8_t type, uint16_t id, uint8_t state)
+static tl_mqtt_status append(tl_mqtt_inflight *t, uint8_t type, uint32_t tag, uint16_t id,
+                             uint8_t state)
 {
-    tl_mqtt_inflight_entry *e = &t->entries[t->count++];
+    tl_mqtt_inflight_entry *e;
+    if (t->count >= t->window)
+        return TL_MQTT_ERR_WINDOW_FULL;
+    e = &t->entries[t->count++];
     e->packet_id = id;
     e->type = type;
     e->state = state;
+    e->tag = tag;
+    return TL_MQTT_OK;
 }
 
-tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint16_t *id)
+tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
+                                      uint16_t *id)
 {
     uint16_t cand;
     if (t == NULL || id == NULL || !valid_type(type))
@@ -51,30 +60,25 @@ tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint16_
     if (t->count >= t->window)
         return TL_MQTT_ERR_WINDOW_FULL;
     /* At most window - 1 ids are taken, so this ends within window steps. */
-    for (;;) {
+    do {
         cand = t->next_id == 0 ? 1 : t->next_id;
-        t->next_id = cand == 65535u ? 1 : (uint16_t)(cand + 1);
-        if (index_of(t, cand) == t->count)
-            break;
-    }
-    append(t, type, cand, TL_MQTT_INFLIGHT_PENDING);
+        t->next_id = (uint16_t)(cand + 1);   /* 65535 wraps to 0, read as 1 */
+    } while (index_of(t, cand) != t->count);
     *id = cand;
-    return TL_MQTT_OK;
+    return append(t, type, tag, cand, TL_MQTT_INFLIGHT_PENDING);
 }
 
-tl_mqtt_status tl_mqtt_inflight_restore(tl_mqtt_inflight *t, uint8_t type, uint16_t id,
-                                        uint8_t state)
+tl_mqtt_status tl_mqtt_inflight_restore(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
+                                        uint16_t id, uint8_t state)
 {
+    tl_mqtt_status st;
     if (t == NULL || !valid_type(type) || !valid_state(state))
         return TL_MQTT_ERR_ARGUMENT;
     if (id == 0 || index_of(t, id) != t->count)
         return TL_MQTT_ERR_PACKET_ID;
-    if (t->count >= t->window)
-        return TL_MQTT_ERR_WINDOW_FULL;
-    append(t, type, id, state);
-    /* New ids continue after the newest restored one. */
-    t->next_id = id == 65535u ? 1 : (uint16_t)(id + 1);
-    return TL_MQTT_OK;
+    if ((st = append(t, type, tag, id, state)) == TL_MQTT_OK)
+        t->next_id = (uint16_t)(id + 1);   /* new ids continue after it */
+    return st;
 }
 
 tl_mqtt_status tl_mqtt_inflight_set_state(tl_mqtt_inflight *t, uint16_t id, uint8_t state)
@@ -83,7 +87,7 @@ tl_mqtt_status tl_mqtt_inflight_set_state(tl_mqtt_inflight *t, uint16_t id, uint
     if (t == NULL || !valid_state(state))
         return TL_MQTT_ERR_ARGUMENT;
     i = index_of(t, id);
-    if (id == 0 || i == t->count)
+    if (i == t->count)
         return TL_MQTT_ERR_NOT_IN_FLIGHT;
     t->entries[i].state = state;
     return TL_MQTT_OK;
@@ -91,29 +95,22 @@ tl_mqtt_status tl_mqtt_inflight_set_state(tl_mqtt_inflight *t, uint16_t id, uint
 
 tl_mqtt_status tl_mqtt_inflight_ack(tl_mqtt_inflight *t, uint8_t ack_type, uint16_t id)
 {
-    uint8_t want;
     size_t i;
-    if (t == NULL)
+    /* PUBACK, SUBACK and UNSUBACK are the type they acknowledge plus one. */
+    if (t == NULL || !valid_type(ack_type - 1u))
         return TL_MQTT_ERR_ARGUMENT;
-    switch (ack_type) {
-    case TL_MQTT_PUBACK: want = TL_MQTT_PUBLISH; break;
-    case TL_MQTT_SUBACK: want = TL_MQTT_SUBSCRIBE; break;
-    case TL_MQTT_UNSUBACK: want = TL_MQTT_UNSUBSCRIBE; break;
-    default: return TL_MQTT_ERR_ARGUMENT;
-    }
     i = index_of(t, id);
-    if (id == 0 || i == t->count || t->entries[i].type != want)
+    if (i == t->count || t->entries[i].type != ack_type - 1u)
         return TL_MQTT_ERR_NOT_IN_FLIGHT;
-    for (; i + 1 < t->count; i++)
-        t->entries[i] = t->entries[i + 1];
     t->count--;
+    memmove(&t->entries[i], &t->entries[i + 1], (t->count - i) * sizeof t->entries[0]);
     return TL_MQTT_OK;
 }
 
 const tl_mqtt_inflight_entry *tl_mqtt_inflight_find(const tl_mqtt_inflight *t, uint16_t id)
 {
     size_t i;
-    if (t == NULL || id == 0)
+    if (t == NULL)
         return NULL;
     i = index_of(t, id);
     return i < t->count ? &t->entries[i] : NULL;
@@ -141,4 +138,16 @@ void tl_mqtt_inflight_clear(tl_mqtt_inflight *t)
 {
     if (t != NULL)
         t->count = 0;
+}
+
+void tl_mqtt_inflight_requeue(tl_mqtt_inflight *t)
+{
+    size_t i, n = 0;
+    for (i = 0; i < t->count; i++) {
+        if (t->entries[i].type != TL_MQTT_PUBLISH)
+            continue;
+        t->entries[n] = t->entries[i];
+        t->entries[n++].state = TL_MQTT_INFLIGHT_PENDING;
+    }
+    t->count = n;
 }

@@ -59,21 +59,18 @@ tl_mqtt_status tl_mqtt_check_string(const char *s, size_t len)
     return tl_mqtt_utf8_valid(s, len) ? TL_MQTT_OK : TL_MQTT_ERR_UTF8;
 }
 
+#if TL_MQTT_STATUS_TEXT
 static const char *const tl_mqtt__names[] = {
 #define TL_MQTT__NAME(name, msg) #name,
     TL_MQTT_STATUSES(TL_MQTT__NAME)
 #undef TL_MQTT__NAME
 };
 
-#if TL_MQTT_STATUS_TEXT
 static const char *const tl_mqtt__messages[] = {
 #define TL_MQTT__MSG(name, msg) msg,
     TL_MQTT_STATUSES(TL_MQTT__MSG)
 #undef TL_MQTT__MSG
 };
-#else
-#define tl_mqtt__messages tl_mqtt__names
-#endif
 
 const char *tl_mqtt_status_name(tl_mqtt_status st)
 {
@@ -88,3 +85,27 @@ const char *tl_mqtt_status_message(tl_mqtt_status st)
         return "unknown status";
     return tl_mqtt__messages[st];
 }
+#else
+/* A device build: each status is its number ("#13"), the same for the name
+ * and the message. */
+const char *tl_mqtt_status_name(tl_mqtt_status st)
+{
+    static const char number[][4] = {
+        "#0",  "#1",  "#2",  "#3",  "#4",  "#5",  "#6",  "#7",  "#8",  "#9",
+        "#10", "#11", "#12", "#13", "#14", "#15", "#16", "#17", "#18", "#19",
+        "#20", "#21", "#22", "#23", "#24", "#25", "#26", "#27", "#28", "#29",
+        "#30", "#31", "#32", "#33", "#34", "#35", "#36", "#37" };
+    /* One number per status. */
+    typedef char one_per_status[sizeof number / sizeof number[0] == TL_MQTT__STATUS_COUNT ? 1
+                                                                                        : -1];
+    (void)sizeof(one_per_status);
+    if ((unsigned)st >= (unsigned)TL_MQTT__STATUS_COUNT)
+        return "#?";
+    return number[st];
+}
+
+const char *tl_mqtt_status_message(tl_mqtt_status st)
+{
+    return tl_mqtt_status_name(st);
+}
+#endif

@@ -30,7 +30,10 @@ typedef struct {
     int connects, refuse_connect;
     int connected_cb, disconnected_cb;
     tl_mqtt_client_status why;
-    char log_what[128], log_why[128];
+    char log_what[160], log_why[128];
+    tl_mqtt_client_event log_ev;
+    uint32_t log_detail;
+    int logs;
     int messages;
     size_t out_at_message;       /* transport bytes sent when on_message ran */
     uint8_t codes[8];
@@ -106,11 +109,14 @@ static void cb_on_suback(void *u, uint16_t id, const uint8_t *codes, size_t n)
     w.ncodes = n;
 }
 static void cb_on_delivered(void *u, uint32_t seq) { (void)u; w.delivered = seq + 1; }
-static void cb_log(void *u, const char *what, const char *why)
+static void cb_log(void *u, tl_mqtt_client_event ev, uint32_t detail)
 {
     (void)u;
-    snprintf(w.log_what, sizeof w.log_what, "%s", what);
-    snprintf(w.log_why, sizeof w.log_why, "%s", why);
+    w.log_ev = ev;
+    w.log_detail = detail;
+    w.logs++;
+    snprintf(w.log_what, sizeof w.log_what, "%s", tl_mqtt_client_event_text(ev));
+    snprintf(w.log_why, sizeof w.log_why, "%s", tl_mqtt_client_detail_text(ev, detail));
 }
 static uint32_t p_now(void *ctx) { (void)ctx; return w.now; }
 static uint32_t p_random(void *ctx) { (void)ctx; return w.rnd; }
@@ -238,6 +244,8 @@ static void test_keep_alive(void **state)
     assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_DISCONNECTED);
     assert_true(w.t.closed);
     assert_string_equal(w.log_why, "no PINGRESP in time");
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_NO_ANSWER);
+    assert_int_equal(w.log_detail, TL_MQTT_PINGRESP);
     assert_int_equal(w.why, TL_MQTT_CLIENT_ERR_TIMEOUT);
 }
 
@@ -253,12 +261,16 @@ static void test_malformed_connack(void **state)
     assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_DISCONNECTED);
     assert_string_equal(w.log_what, "malformed packet from the broker");
     assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_RETURN_CODE));
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_MALFORMED);
+    assert_int_equal(w.log_detail, TL_MQTT_ERR_RETURN_CODE);
     /* A refusal is not malformed: it says why. */
     w.now += 10000;
     assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
     feed("20 02 00 05");
     assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_REFUSED);
     assert_string_equal(w.log_why, "not authorized");
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_REFUSED);
+    assert_int_equal(w.log_detail, TL_MQTT_CONNACK_NOT_AUTHORIZED);
 }
 
 static void test_oversize_packet(void **state)
@@ -385,6 +397,70 @@ static void test_replay_after_restart(void **state)
     expect_sent("3A 06 00 01 72 00 01 78");
 }
 
+/* The log callback gets numbers; the text functions put them into words. */
+static void test_log_events(void **state)
+{
+    uint32_t seq;
+    int ev;
+    (void)state;
+    setup_client(4096, sizeof rx);
+    c.cfg.poison_strikes = 1;
+    connect_ok();
+    feed("40 02 00 09");   /* nothing has id 9 */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_STRAY_PUBACK);
+    assert_int_equal(w.log_detail, 9);
+    assert_string_equal(w.log_why, "");
+    /* Refused by closing right after it (one strike is enough here): given
+     * up, and without on_dead the log says so with its sequence number. */
+    assert_int_equal(tl_mqtt_client_publish(&c, "x", 1, (const uint8_t *)"1", 1, 1, 0, &seq),
+                     TL_MQTT_CLIENT_OK);
+    w.logs = 0;
+    w.t.eof = 1;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    assert_int_equal(w.logs, 2);   /* connection lost, then given up */
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_GIVEN_UP);
+    assert_int_equal(w.log_detail, seq);
+    assert_int_equal(tl_mqtt_journal_count(&journal), 0);
+    w.now += 10000;
+    w.refuse_connect = 1;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_CANNOT_CONNECT);
+    assert_string_equal(w.log_what, "cannot connect");
+    w.now += 10000;
+    w.refuse_connect = 0;
+    connect_ok();
+    w.t.eof = 1;
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_TRANSPORT);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_CONNECTION_LOST);
+    assert_int_equal(w.log_detail, 1);
+    assert_string_equal(w.log_what, "connection lost");
+    assert_string_equal(w.log_why, "closed by the broker");
+    /* Every event has words; so do the detail codes that are not plain
+     * numbers. */
+    for (ev = 0; ev < TL_MQTT__LOG_COUNT; ev++)
+        assert_true(strlen(tl_mqtt_client_event_text((tl_mqtt_client_event)ev)) > 10);
+    assert_string_equal(tl_mqtt_client_event_text(TL_MQTT__LOG_COUNT), "unknown event");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT__LOG_COUNT, 1), "");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_SEND_FAILED, 0), "timed out");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_SEND_FAILED, 2), "I/O error");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_SEND_FAILED, 7), "I/O error");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_NO_ANSWER, TL_MQTT_CONNACK),
+                        "no CONNACK in time");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_REFUSED, 2),
+                        "client id rejected");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_REFUSED, 6),
+                        "unknown return code");
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_BAD_CONNECT, TL_MQTT_ERR_UTF8),
+                        tl_mqtt_status_message(TL_MQTT_ERR_UTF8));
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_UNREADABLE,
+                                                   TL_MQTT_JOURNAL_ERR_CORRUPT),
+                        tl_mqtt_journal_status_text(TL_MQTT_JOURNAL_ERR_CORRUPT));
+    assert_string_equal(tl_mqtt_client_detail_text(TL_MQTT_LOG_GIVEN_UP, 5), "");
+    assert_string_equal(tl_mqtt_client_status_text(TL_MQTT_CLIENT_ERR_TIMEOUT),
+                        "broker did not answer in time");
+}
+
 static void test_suback_codes_and_queue_full(void **state)
 {
     tl_mqtt_filter f[2];
@@ -474,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_no_strike_after_puback),
         cmocka_unit_test(test_replay_after_restart),
         cmocka_unit_test(test_suback_codes_and_queue_full),
+        cmocka_unit_test(test_log_events),
         cmocka_unit_test(test_backoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
