@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The device code as the ESP8266 build compiles it (xtensa-lx106-elf-gcc,
-# picolibc, -Os -Werror, `make size`'s device options): gcc warns about
-# things clang does not, and there is no ESP8266 emulator to run it.
-# Compiles only (make size links the image).
-#   lx106-build.sh OUTDIR
+# All of the device code as the ESP8266 build compiles it (xtensa-lx106-elf-gcc,
+# picolibc, -Os -Werror, `make size`'s device options), including what the
+# lx106_* QEMU tests do not link (TLS, agent, CSR, session, board_esp8266.c):
+# gcc warns about things clang does not. Compiles only (make size links the
+# image; the lx106_* tests run the device core on the CPU).
+#   lx106-compile.sh OUTDIR
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:?usage: lx106-build.sh OUTDIR}
+out=${1:?usage: lx106-compile.sh OUTDIR}
 command -v xtensa-lx106-elf-gcc >/dev/null || { echo "lx106: xtensa-lx106-elf-gcc missing (scripts/install-deps)" >&2; exit 1; }
 mkdir -p "$out/inc"
 out=$(cd "$out" && pwd)

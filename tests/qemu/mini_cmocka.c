@@ -2,7 +2,7 @@
 #include <stdarg.h>
 
 #include "cmocka.h"
-#include "tl_port_cortexm.h"
+#include "tl_qemu_board.h"
 
 jmp_buf tl_mc_jump;
 static int tl_mc_skipped;

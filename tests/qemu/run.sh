@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Run one cross-built test program on a Cortex-M3 under QEMU (MPS2 AN385,
-# semihosting), bounded by a timeout.
+# Run one cross-built test program under QEMU, bounded by a timeout, on the
+# CPU its ELF header names: a Cortex-M3 (MPS2 AN385, ARM semihosting) or an
+# lx106 (the ESP8266's CPU on QEMU's xtensa simulator, SIMCALL).
 #   run.sh ELF              a test program: exit 0 and its summary line
 #                           "N passed, 0 failed, 0 skipped" required
-#   run.sh ELF --fault      must die in the fault handler (status 3, FAULT line)
+#   run.sh ELF --fault      must die of an unaligned access in the fault
+#                           handler (status 3, FAULT line naming the trap)
 #   run.sh ELF --exclude T  leave test function T out (too slow for an
 #                           emulated CPU; the run reports it as excluded)
 set -uo pipefail
@@ -18,10 +20,17 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -f "$elf" ] || { echo "qemu: $elf not built (qemu_build failed?)" >&2; exit 1; }
+[ -f "$elf" ] || { echo "qemu: $elf not built (qemu_build or lx106_build failed?)" >&2; exit 1; }
+# e_machine, ELF header offset 18 (both targets are little-endian).
+case $(od -An -tu2 -j18 -N2 "$elf" | tr -d ' ') in
+  40) qemu=(qemu-system-arm -M mps2-an385) fault_re='^FAULT usage' fault_name="a usage fault" ;;
+  94) qemu=(qemu-system-xtensa -M sim -cpu lx106) fault_re='^FAULT LoadStoreAlignment'
+      fault_name="LoadStoreAlignment" ;;
+  *) echo "qemu: $elf is neither an ARM nor an Xtensa program" >&2; exit 1 ;;
+esac
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-timeout "${TL_QEMU_TIMEOUT:-40}" qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
+timeout "${TL_QEMU_TIMEOUT:-40}" "${qemu[@]}" -nographic -monitor none -serial none \
   -semihosting-config enable=on,target=native -kernel "$elf" -append "${append# }" > "$log" 2>&1
 rc=$?
 cat "$log"
@@ -29,10 +38,10 @@ if [ $rc = 124 ]; then
   echo "qemu: $(basename "$elf") timed out after ${TL_QEMU_TIMEOUT:-40} s" >&2; exit 1
 fi
 if [ "$mode" = --fault ]; then
-  if [ $rc = 3 ] && grep -q '^FAULT usage' "$log"; then
+  if [ $rc = 3 ] && grep -q "$fault_re" "$log"; then
     echo "qemu: unaligned access trapped as expected"; exit 0
   fi
-  echo "qemu: expected a usage fault (status 3), got status $rc" >&2; exit 1
+  echo "qemu: expected $fault_name (status 3), got status $rc" >&2; exit 1
 fi
 if [ $rc != 0 ]; then
   echo "qemu: $(basename "$elf") exited with status $rc" >&2; exit 1

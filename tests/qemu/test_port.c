@@ -1,13 +1,14 @@
 /*
- * The port layer (ports/common, ports/cortex-m) on the Cortex-M3: flash
- * rules, randomness from the chip and its fallback, the I2C bus adapter
- * and the bit-banged master against the emulated chip, and the SysTick
- * clock (the flash journal: test_port_journal.c).
+ * The port layer (ports/common and the board's clock) on the QEMU targets
+ * (Cortex-M3, lx106): flash rules, randomness from the chip and its
+ * fallback, the I2C bus adapter and the bit-banged master against the
+ * emulated chip, and the board's clock (SysTick; CCOUNT on the lx106).
+ * The flash journal: test_port_journal.c.
  */
 #include "../atca/emu_chip.h"
 
 #include "tl_port.h"
-#include "tl_port_cortexm.h"
+#include "tl_qemu_board.h"
 
 /* ---- flash ---- */
 
@@ -147,7 +148,7 @@ static void test_i2c_bus_adapter(void **state)
         m.emu = calloc(1, tl_emu_context_size());
         assert_non_null(m.emu);
         tl_emu_init(m.emu, models[1], 11);
-        tl_port_i2c_bus_init(&bus, &m.vtable, &tl_port_cortexm_clock, 0x60);
+        tl_port_i2c_bus_init(&bus, &m.vtable, &TL_QEMU_BOARD_CLOCK, 0x60);
         tl_atca_init(&dev, &bus.vtable);
         assert_int_equal(tl_atca_detect(&dev, NULL), TL_ATCA_OK);
         assert_int_equal(dev.model, models[1]);
@@ -156,7 +157,7 @@ static void test_i2c_bus_adapter(void **state)
         tl_emu_serial(m.emu, want);
         assert_memory_equal(sn, want, sizeof sn);
         /* A chip at another address: nobody answers, the driver says so. */
-        tl_port_i2c_bus_init(&bus, &m.vtable, &tl_port_cortexm_clock, 0x35);
+        tl_port_i2c_bus_init(&bus, &m.vtable, &TL_QEMU_BOARD_CLOCK, 0x35);
         tl_atca_init(&dev, &bus.vtable);
         assert_int_not_equal(tl_atca_detect(&dev, NULL), TL_ATCA_OK);
         free(m.emu);
@@ -353,9 +354,9 @@ static void test_i2c_gpio_bitbang(void **state)
 
 /* ---- clock ---- */
 
-static void test_systick_clock(void **state)
+static void test_board_clock(void **state)
 {
-    const tl_port_clock_class **clk = &tl_port_cortexm_clock;
+    const tl_port_clock_class **clk = &TL_QEMU_BOARD_CLOCK;
     uint32_t t0, t1;
     (void)state;
     t0 = (*clk)->now_ms(clk);
@@ -372,7 +373,7 @@ int main(void)
         cmocka_unit_test(test_random_sources),
         cmocka_unit_test(test_i2c_bus_adapter),
         cmocka_unit_test(test_i2c_gpio_bitbang),
-        cmocka_unit_test(test_systick_clock),
+        cmocka_unit_test(test_board_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

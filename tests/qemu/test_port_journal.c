@@ -1,7 +1,8 @@
 /*
  * The QoS 1 journal in flash (ports/common/tl_port_journal_flash.c) on the
- * Cortex-M3: what was queued survives reboots, compactions and power cuts
- * in the middle of an append, of a compaction and of the header write.
+ * QEMU targets (Cortex-M3, lx106): what was queued survives reboots,
+ * compactions and power cuts in the middle of an append, of a compaction
+ * and of the header write.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,10 @@
 /*
  * Proof that the QEMU runs would catch an alignment assumption: an
- * unaligned 32-bit load must fault (CCR.UNALIGN_TRP, set by startup.c), and
- * the fault handler must end the program with status 3. build.sh expects
- * exactly that; if this program exits 0, the trap is not armed and the other
- * tests prove nothing about alignment.
+ * unaligned 32-bit load must fault (on the Cortex-M3 a usage fault, armed
+ * by CCR.UNALIGN_TRP in startup.c; on the lx106 LoadStoreAlignment, which
+ * the CPU always raises), and the fault handler must end the program with
+ * status 3. run.sh --fault expects exactly that; if this program exits 0,
+ * the trap is not armed and the other tests prove nothing about alignment.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /*
  * The part of cmocka's API that the device-core unit tests use, without
- * cmocka: the same test sources then build for a Cortex-M3 under QEMU
- * (tests/qemu). Each failed assertion prints file, line and values and
- * abandons the test (longjmp); cmocka_run_group_tests() runs every test,
- * prints one line each and returns the number that failed.
+ * cmocka: the same test sources then build for a Cortex-M3 and an lx106
+ * under QEMU (tests/qemu). Each failed assertion prints file, line and
+ * values and abandons the test (longjmp); cmocka_run_group_tests() runs
+ * every test, prints one line each and returns the number that failed.
  */
 #ifndef TL_MINI_CMOCKA_H
 #define TL_MINI_CMOCKA_H
