@@ -228,8 +228,6 @@ typedef struct {
 } tl_shadow__pending;
 
 typedef struct {
-    char thing[TL_SHADOW_THING_MAX + 1];
-    char shadow[TL_SHADOW_NAME_MAX + 1];
     char prefix[TL_SHADOW_PREFIX_MAX + 1];
     uint32_t counter;
     uint32_t timeout_ms;
@@ -238,8 +236,11 @@ typedef struct {
     tl_shadow_callbacks cb;
     char *tx;
     size_t tx_cap;
+    /* "$aws/things/<thing>/shadow/[name/<shadow>/]" (topic_len bytes), then
+     * the tail of the last request's topic. */
     char topic[TL_SHADOW_TOPIC_MAX + 1];
     tl_shadow__pending pending[TL_SHADOW_MAX_PENDING];
+    uint16_t topic_len;
     uint16_t sub_id;
     uint8_t sub_waiting;        /* SUBSCRIBE sent, SUBACK not yet seen */
     uint8_t subscribed;

@@ -6,16 +6,6 @@
 
 #define DEFAULT_TIMEOUT_MS 10000u
 
-/* Topic kinds the client subscribes to, one SUBSCRIBE of eight filters. */
-static const struct {
-    uint8_t action, kind;
-} sub_topics[8] = {
-    { TL_SHADOW_GET, TL_SHADOW_TOPIC_ACCEPTED },    { TL_SHADOW_GET, TL_SHADOW_TOPIC_REJECTED },
-    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_REJECTED },
-    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DELTA },    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DOCUMENTS },
-    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_REJECTED },
-};
-
 void tl_shadow__fail(tl_shadow_client *c, tl_shadow_status st, const char *what)
 {
     c->last_error = st;
@@ -23,37 +13,24 @@ void tl_shadow__fail(tl_shadow_client *c, tl_shadow_status st, const char *what)
         c->cb.on_error(c->cb.user, st, what);
 }
 
-static int prefix_ok(const char *p, size_t len)
-{
-    size_t i;
-    if (len == 0 || len > TL_SHADOW_PREFIX_MAX)
-        return 0;
-    for (i = 0; i < len; i++) {
-        char ch = p[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == ':' || ch == '_' || ch == '-' || ch == '.'))
-            return 0;
-    }
-    return 1;
-}
-
 tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg,
                                 const tl_shadow_io *io, const tl_shadow_callbacks *cb,
                                 char *tx, size_t tx_cap)
 {
     const char *prefix;
+    long n;
     if (!c || !cfg || !io || !io->publish || !io->subscribe || !io->now_ms || !tx ||
-        tx_cap < TL_SHADOW_TX_MIN || cfg->qos > 1 || !cfg->thing)
+        tx_cap < TL_SHADOW_TX_MIN || cfg->qos > 1)
         return TL_SHADOW_ERR_ARGUMENT;
     prefix = cfg->token_prefix ? cfg->token_prefix : "tl";
-    if (!tl_shadow_thing_name_valid(cfg->thing, strlen(cfg->thing)) ||
-        (cfg->shadow && cfg->shadow[0] && !tl_shadow_name_valid(cfg->shadow, strlen(cfg->shadow))) ||
-        !prefix_ok(prefix, strlen(prefix)))
+    /* Checks both names; tx holds the topic until c may be written. */
+    n = tl_shadow_build_topic(cfg->thing, cfg->shadow, TL_SHADOW_GET, TL_SHADOW_TOPIC_REQUEST,
+                              tx, tx_cap);
+    if (n < 0 || !tl_shadow__name_ok(prefix, strlen(prefix), TL_SHADOW_PREFIX_MAX, '.'))
         return TL_SHADOW_ERR_ARGUMENT;
     memset(c, 0, sizeof *c);
-    memcpy(c->thing, cfg->thing, strlen(cfg->thing) + 1);
-    if (cfg->shadow)
-        memcpy(c->shadow, cfg->shadow, strlen(cfg->shadow) + 1);
+    c->topic_len = (uint16_t)(n - 3);   /* without "get" */
+    memcpy(c->topic, tx, c->topic_len);
     memcpy(c->prefix, prefix, strlen(prefix) + 1);
     c->counter = cfg->token_counter;
     c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -69,23 +46,23 @@ tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg
 tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c)
 {
     tl_mqtt_filter f[8];
-    size_t i, o = 0;
+    size_t i, o = 0, n;
     int rc;
     if (!c)
         return TL_SHADOW_ERR_ARGUMENT;
     c->subscribed = 0;
     c->sub_waiting = 0;
-    /* The filters live in tx until the SUBSCRIBE is encoded. */
+    /* The filters live in tx until the SUBSCRIBE is encoded: eight topics
+     * of at most 234 bytes fit in TL_SHADOW_TX_MIN. */
     for (i = 0; i < 8; i++) {
-        long n = tl_shadow_build_topic(c->thing, c->shadow, (tl_shadow_action)sub_topics[i].action,
-                                       (tl_shadow_topic_kind)sub_topics[i].kind, c->tx + o,
-                                       c->tx_cap - o);
-        if (n < 0)
-            return TL_SHADOW_ERR_ARGUMENT;   /* names were checked: cannot happen */
+        memcpy(c->tx + o, c->topic, c->topic_len);
+        n = c->topic_len + tl_shadow__suffix(c->tx + o + c->topic_len,
+                                             (tl_shadow_action)tl_shadow__subs[i].action,
+                                             (tl_shadow_topic_kind)tl_shadow__subs[i].kind);
         f[i].filter.ptr = c->tx + o;
-        f[i].filter.len = (size_t)n;
+        f[i].filter.len = n;
         f[i].qos = 1;
-        o += (size_t)n + 1;
+        o += n + 1;
     }
     rc = c->io.subscribe(c->io.ctx, f, 8, &c->sub_id);
     if (rc != 0) {
@@ -160,8 +137,7 @@ static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, in
 {
     tl_shadow__pending *p = NULL;
     char num[10];
-    size_t i, o = 0, tlen;
-    long topic_len;
+    size_t i, o = 0, tlen, topic_len;
     int rc;
     for (i = 0; i < TL_SHADOW_MAX_PENDING && !p; i++)
         if (!c->pending[i].token[0])
@@ -189,12 +165,12 @@ static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, in
         c->last_error = TL_SHADOW_ERR_TOO_BIG;
         return TL_SHADOW_ERR_TOO_BIG;
     }
-    topic_len = tl_shadow_build_topic(c->thing, c->shadow, action, TL_SHADOW_TOPIC_REQUEST,
-                                      c->topic, sizeof c->topic);
+    topic_len = c->topic_len + tl_shadow__suffix(c->topic + c->topic_len, action,
+                                                 TL_SHADOW_TOPIC_REQUEST);
     p->action = (uint8_t)action;
     p->resync = (uint8_t)resync;
     p->deadline_ms = c->io.now_ms(c->io.ctx) + c->timeout_ms;
-    rc = c->io.publish(c->io.ctx, c->topic, (size_t)topic_len, (const uint8_t *)c->tx, o, c->qos);
+    rc = c->io.publish(c->io.ctx, c->topic, topic_len, (const uint8_t *)c->tx, o, c->qos);
     if (rc != 0) {
         p->token[0] = '\0';
         c->mqtt_error = rc;

@@ -4,6 +4,23 @@
 
 #include "tl_shadow.h"
 
+/* The topics the client subscribes to, in one SUBSCRIBE of eight filters. */
+typedef struct {
+    uint8_t action, kind;   /* tl_shadow_action, tl_shadow_topic_kind */
+} tl_shadow__sub;
+extern const tl_shadow__sub tl_shadow__subs[8];
+
+/* 1 if s[0..len) is 1..max of [A-Za-z0-9:_-] and extra (':' for none). */
+int tl_shadow__name_ok(const char *s, size_t len, size_t max, char extra);
+
+/*
+ * Write a topic's tail "<action>[/<kind>]" (at most 16 bytes) and a NUL at
+ * out; returns its length. The client keeps the topic's head
+ * ("$aws/things/<thing>/shadow/[name/<shadow>/]") in c->topic, so each
+ * topic it sends or subscribes is that head and one of these tails.
+ */
+size_t tl_shadow__suffix(char *out, tl_shadow_action action, tl_shadow_topic_kind kind);
+
 /* Record st as the last error and tell on_error (what: the step or topic). */
 void tl_shadow__fail(tl_shadow_client *c, tl_shadow_status st, const char *what);
 

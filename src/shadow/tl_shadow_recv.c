@@ -12,7 +12,7 @@ typedef struct {
     tl_shadow_client *c;
     const char *js;
     int n;                       /* tokens */
-    char what[24];               /* "update/accepted" for on_error */
+    char what[20];               /* "update/accepted" for on_error */
 } msg;
 
 /* The index after token i and everything inside it. */
@@ -81,16 +81,6 @@ static int refuse(msg *m, tl_shadow_status st)
 {
     tl_shadow__fail(m->c, st, m->what);
     return 1;
-}
-
-static void set_what(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
-{
-    static const char *const kinds[] = { "", "accepted", "rejected", "delta", "documents" };
-    const char *an = tl_shadow_action_name(a);
-    size_t al = strlen(an), kl = strlen(kinds[k]);
-    memcpy(m->what, an, al);
-    m->what[al] = '/';
-    memcpy(m->what + al + 1, kinds[k], kl + 1);
 }
 
 /* The pending request this response answers (same token, same action). */
@@ -232,7 +222,7 @@ int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topi
         return 0;
     m.c = c;
     m.js = (const char *)payload;
-    set_what(&m, a, k);
+    tl_shadow__suffix(m.what, a, k);
     if (payload_len > TL_SHADOW_PAYLOAD_MAX)
         return refuse(&m, TL_SHADOW_ERR_TOO_BIG);
     if (!payload || tl_json_check(m.js, payload_len, MAX_DEPTH, NULL) != TL_JSON_OK)

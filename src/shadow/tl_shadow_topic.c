@@ -32,13 +32,19 @@ const char *tl_shadow_status_text(tl_shadow_status st)
 static const char *const action_names[] = { "get", "update", "delete" };
 static const char *const kind_names[] = { "", "accepted", "rejected", "delta", "documents" };
 
+const tl_shadow__sub tl_shadow__subs[8] = {
+    { TL_SHADOW_GET, TL_SHADOW_TOPIC_ACCEPTED },    { TL_SHADOW_GET, TL_SHADOW_TOPIC_REJECTED },
+    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_REJECTED },
+    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DELTA },    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DOCUMENTS },
+    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_REJECTED },
+};
+
 const char *tl_shadow_action_name(tl_shadow_action a)
 {
     return (unsigned)a <= TL_SHADOW_DELETE ? action_names[a] : "?";
 }
 
-/* AWS allows the same characters in thing and shadow names. */
-static int name_ok(const char *s, size_t len, size_t max)
+int tl_shadow__name_ok(const char *s, size_t len, size_t max, char extra)
 {
     size_t i;
     if (!s || len == 0 || len > max)
@@ -46,20 +52,34 @@ static int name_ok(const char *s, size_t len, size_t max)
     for (i = 0; i < len; i++) {
         char ch = s[i];
         if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == ':' || ch == '_' || ch == '-'))
+              (ch >= '0' && ch <= '9') || ch == ':' || ch == '_' || ch == '-' || ch == extra))
             return 0;
     }
     return 1;
 }
 
+/* AWS allows the same characters in thing and shadow names. */
 int tl_shadow_thing_name_valid(const char *name, size_t len)
 {
-    return name_ok(name, len, TL_SHADOW_THING_MAX);
+    return tl_shadow__name_ok(name, len, TL_SHADOW_THING_MAX, ':');
 }
 
 int tl_shadow_name_valid(const char *name, size_t len)
 {
-    return name_ok(name, len, TL_SHADOW_NAME_MAX);
+    return tl_shadow__name_ok(name, len, TL_SHADOW_NAME_MAX, ':');
+}
+
+size_t tl_shadow__suffix(char *out, tl_shadow_action action, tl_shadow_topic_kind kind)
+{
+    size_t n = strlen(action_names[action]);
+    memcpy(out, action_names[action], n);
+    if (kind != TL_SHADOW_TOPIC_REQUEST) {
+        out[n++] = '/';
+        strcpy(out + n, kind_names[kind]);
+        n += strlen(kind_names[kind]);
+    }
+    out[n] = '\0';
+    return n;
 }
 
 /* Append s to out at *o, keeping room for the NUL; 0 if it does not fit. */
@@ -76,6 +96,7 @@ static int put(char *out, size_t cap, size_t *o, const char *s)
 long tl_shadow_build_topic(const char *thing, const char *shadow, tl_shadow_action action,
                            tl_shadow_topic_kind kind, char *out, size_t cap)
 {
+    char sfx[20];   /* "update/documents" */
     size_t o = 0;
     int named = shadow && shadow[0];
     if (!out || cap == 0 || !thing || !tl_shadow_thing_name_valid(thing, strlen(thing)) ||
@@ -84,55 +105,33 @@ long tl_shadow_build_topic(const char *thing, const char *shadow, tl_shadow_acti
         return -1;
     if (kind >= TL_SHADOW_TOPIC_DELTA && action != TL_SHADOW_UPDATE)
         return -1;
+    tl_shadow__suffix(sfx, action, kind);
     if (!put(out, cap, &o, "$aws/things/") || !put(out, cap, &o, thing) ||
         !put(out, cap, &o, "/shadow/"))
         return -1;
     if (named && (!put(out, cap, &o, "name/") || !put(out, cap, &o, shadow) ||
                   !put(out, cap, &o, "/")))
         return -1;
-    if (!put(out, cap, &o, action_names[action]))
-        return -1;
-    if (kind != TL_SHADOW_TOPIC_REQUEST &&
-        (!put(out, cap, &o, "/") || !put(out, cap, &o, kind_names[kind])))
+    if (!put(out, cap, &o, sfx))
         return -1;
     out[o] = '\0';
     return (long)o;
 }
 
-/* Does t[0..len) start with s? Advances *p past it. */
-static int eat(const char *t, size_t len, size_t *p, const char *s)
-{
-    size_t n = strlen(s);
-    if (len - *p < n || memcmp(t + *p, s, n) != 0)
-        return 0;
-    *p += n;
-    return 1;
-}
-
 int tl_shadow__match_topic(const tl_shadow_client *c, const char *topic, size_t len,
                            tl_shadow_action *action, tl_shadow_topic_kind *kind)
 {
-    size_t p = 0, a;
-    unsigned k;
-    if (!topic || !eat(topic, len, &p, "$aws/things/") || !eat(topic, len, &p, c->thing) ||
-        !eat(topic, len, &p, "/shadow/"))
+    char sfx[20];
+    size_t p = c->topic_len, i, n;
+    if (!topic || len < p || memcmp(topic, c->topic, p) != 0)
         return 0;
-    if (c->shadow[0] && (!eat(topic, len, &p, "name/") || !eat(topic, len, &p, c->shadow) ||
-                         !eat(topic, len, &p, "/")))
-        return 0;
-    for (a = 0; a <= TL_SHADOW_DELETE; a++) {
-        size_t q = p;
-        if (!eat(topic, len, &q, action_names[a]) || !eat(topic, len, &q, "/"))
-            continue;
-        for (k = TL_SHADOW_TOPIC_ACCEPTED; k <= TL_SHADOW_TOPIC_DOCUMENTS; k++) {
-            size_t r = q;
-            if (k >= TL_SHADOW_TOPIC_DELTA && a != TL_SHADOW_UPDATE)
-                break;
-            if (eat(topic, len, &r, kind_names[k]) && r == len) {
-                *action = (tl_shadow_action)a;
-                *kind = (tl_shadow_topic_kind)k;
-                return 1;
-            }
+    for (i = 0; i < 8; i++) {
+        n = tl_shadow__suffix(sfx, (tl_shadow_action)tl_shadow__subs[i].action,
+                              (tl_shadow_topic_kind)tl_shadow__subs[i].kind);
+        if (len - p == n && memcmp(topic + p, sfx, n) == 0) {
+            *action = (tl_shadow_action)tl_shadow__subs[i].action;
+            *kind = (tl_shadow_topic_kind)tl_shadow__subs[i].kind;
+            return 1;
         }
     }
     return 0;
