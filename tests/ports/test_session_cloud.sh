@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# tl_session (ports/common, the MCU main loop) connected to the real local
+# cloud: a chip provisioned by aws-iot-setup on the emulator, then loaded
+# in-process by session_probe with the config, CA and device certificate in
+# its flash. Checked from outside: telemetry at a second identity's
+# subscriber, a desired document of a few hundred bytes reported back as is
+# (no delta left), a broker restart (a second handshake into the same
+# buffers, the MQTT packet buffers living in the TLS validation state) after
+# which telemetry continues. A wrong CA must end in a TLS failure.
+. "$TL_SRC/tests/cli/lib.sh"
+PROBE=${SESSION_PROBE:?SESSION_PROBE not set}
+THING=se1
+
+shadow() {
+    curl -sS --max-time 10 --aws-sigv4 "aws:amz:$AWS_REGION:iotdata" \
+        --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --cacert "$AWS_CA_BUNDLE" "$@" \
+        "$AWS_ENDPOINT_URL/things/$THING/shadow"
+}
+api() {
+    curl -sS --max-time 10 --fail-with-body --aws-sigv4 "aws:amz:$AWS_REGION:iot" \
+        --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --cacert "$AWS_CA_BUNDLE" \
+        -X "$1" -H content-type:application/json --data "$3" "$AWS_ENDPOINT_URL$2"
+}
+# telemetry N OUTFILE: N telemetry messages of the thing, as the dashboard
+# identity receives them (15 s at most); the seq values go to OUTFILE.
+telemetry() {
+    "$TL" mqtt sub --config "$T_DIR/dash.json" -t "things/$THING/telemetry" -C "$1" -W 15 -v \
+        --set mqtt.queue_path="$T_DIR/dash-q.bin" > "$2.raw" 2>> sub.log
+    grep -o '"seq":[0-9]*' "$2.raw" | cut -d: -f2 | sort -n -u > "$2"
+}
+
+t_cloud || exit 1
+t_emulator chip
+EMU=$T_LAST_PID
+export TRUSTLINK_CONFIG=$T_DIR/dev.json TRUSTLINK_CHIP=emu:$T_DIR/chip.sock
+run "$TL" aws-iot-setup --thing $THING --yes --set mqtt.queue_path="$T_DIR/q.bin"
+expect_rc 0 "provisioning"
+run "$TL" config get mqtt.server mqtt.ssl_key mqtt.ssl_cert mqtt.ssl_ca_cert
+expect_rc 0 "config get"
+{ read -r SERVER; read -r KEY; read -r CERT; read -r CA; } <<< "$OUT"
+case "$KEY" in chip:*) _ok ;; *) _bad "setup put the key on the chip: $KEY" ;; esac
+# The emulator saves its state after every change and on exit: stopped, the
+# file is final (the key generated in slot 0, the zones locked).
+kill -TERM $EMU; wait $EMU 2>/dev/null
+[ -s "$T_DIR/chip.bin" ] && _ok || _bad "chip state file"
+
+# The dashboard: a software identity that may only read things' telemetry.
+R=$AWS_REGION
+POLICY='{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:'$R':*:client/dash"},
+ {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:'$R':*:topicfilter/things/*/telemetry"},
+ {"Effect":"Allow","Action":"iot:Receive","Resource":"arn:aws:iot:'$R':*:topic/things/*/telemetry"}]}'
+run api POST /policies/dash-policy "$(python3 -c 'import json,sys; print(json.dumps({"policyDocument": sys.argv[1]}))' "$POLICY")"
+expect_rc 0 "dashboard policy"
+mkdir -p "$T_DIR/dash"
+run "$TL" aws-iot-setup --chip none --allow-software-key --thing dash --policy dash-policy \
+    --config "$T_DIR/dash.json" --out-dir "$T_DIR/dash" --yes
+expect_rc 0 "dashboard identity"
+
+# The session's config, as a device would keep it in flash.
+cat > session.json <<EOF
+{"mqtt": {"server": "$SERVER", "ssl_key": "$KEY", "client_id": "$THING",
+          "reconnect_min_ms": 200, "reconnect_max_ms": 1000},
+ "aws": {"thing_name": "$THING"}, "agent": {"interval": 1}}
+EOF
+
+# A wrong trust anchor (the device's own certificate): the handshake fails,
+# said in one sentence, and the probe never connects.
+run "$PROBE" --state "$T_DIR/chip.bin" --config session.json --ca "$CERT" --cert "$CERT" --seconds 3
+expect_rc 1 "probe with a wrong CA"
+expect_out_has "failure: TLS handshake failed"
+case "$OUT" in *"connected #"*) _bad "connected with a wrong CA" ;; *) _ok ;; esac
+
+# Connected: the shadow subscriptions granted, telemetry acknowledged.
+t_bg "$PROBE" --state "$T_DIR/chip.bin" --config session.json --ca "$CA" --cert "$CERT" \
+    --seconds 50 > probe.log 2>&1
+PROBE_PID=$T_LAST_PID
+wait_log probe.log "connected #1" 15 && _ok ||
+    { _bad "session connected"; cat probe.log >&2; finish; exit 1; }
+wait_log probe.log "suback codes=1" 10 && _ok || _bad "shadow subscriptions granted"
+wait_log probe.log "delivered journal=" 10 && _ok || _bad "telemetry acknowledged"
+telemetry 2 seq1
+[ "$(wc -l < seq1)" -ge 2 ] && _ok || _bad "2 distinct telemetry seq values at the dashboard: $(cat seq1.raw)"
+
+# Shadow round trip with a document of a few hundred bytes: the delta comes
+# in through the MQTT receive buffer, the session reports it back as is.
+NOTE=$(printf 'n%.0s' $(seq 300))
+DESIRED='{"led":"on","level":42,"modes":["eco","night","away"],"net":{"ssid":"lab","dhcp":true},"note":"'$NOTE'"}'
+run shadow -X POST -d "{\"state\":{\"desired\":$DESIRED}}"; expect_out_has '"desired"' "shadow POST"
+wait_log probe.log "delta bytes=" 10 && _ok || _bad "delta received"
+run grep -o "delta bytes=[0-9]*" probe.log
+[ "${OUT##*=}" -ge 300 ] 2>/dev/null && _ok || _bad "the delta carried the whole document"
+for _ in $(seq 50); do
+    shadow > s.json
+    python3 - s.json <<'EOF' && break
+import json, sys
+st = json.load(open(sys.argv[1]))["state"]
+sys.exit(0 if "delta" not in st and st.get("reported") == st.get("desired") else 1)
+EOF
+    sleep 0.2
+done
+run python3 - s.json "$DESIRED" <<'EOF'
+import json, sys
+st = json.load(open(sys.argv[1]))["state"]
+print("reported == desired" if st.get("reported") == json.loads(sys.argv[2]) else "reported differs")
+print("delta left" if "delta" in st else "no delta")
+EOF
+expect_out "reported == desired
+no delta" "shadow after the round trip: $(cat s.json)"
+
+run grep -c "^failure:" probe.log; expect_out 0 "no failure while the broker was up"
+
+# Broker restart on the same ports: the session sees the connection go,
+# reconnects (a second handshake into the same buffers) and telemetry goes on.
+"$TL" cloud stop --dir "$T_DIR/cloud" > /dev/null 2>&1
+wait_log probe.log "disconnected" 10 && _ok || _bad "session saw the broker go"
+# Telemetry goes on offline, into the journal in flash.
+N=$(grep -c "^telemetry seq=" probe.log)
+wait_log probe.log "^telemetry seq=" 5 $((N + 1)) && _ok || _bad "telemetry queued while offline"
+"$TL" cloud start --dir "$T_DIR/cloud" --mqtt-port "$MQTT_PORT" --api-port "$API_PORT" > /dev/null ||
+    _bad "cloud restart"
+wait_log probe.log "connected #2" 20 && _ok || _bad "session reconnected"
+# What was queued offline goes out and is acknowledged on the new connection.
+for _ in $(seq 100); do
+    sed -n '/^connected #2/,$p' probe.log | grep -q "^unacked=0$" && break
+    sleep 0.1
+done
+run sed -n '/^connected #2/,$p' probe.log
+expect_out_has "delivered journal="
+case "$OUT" in *"
+unacked=0"*) _ok ;; *) _bad "the journal emptied after the reconnect" ;; esac
+telemetry 2 seq2
+[ "$(wc -l < seq2)" -ge 2 ] && _ok || _bad "telemetry after the restart: $(cat seq2.raw)"
+[ "$(head -1 seq2)" -gt "$(tail -1 seq1)" ] 2>/dev/null && _ok ||
+    _bad "telemetry after the restart is new: before $(tr '\n' ' ' < seq1), after $(tr '\n' ' ' < seq2)"
+
+# Stopped: it connected twice, said so in its summary, exit status 0.
+kill -TERM $PROBE_PID; wait $PROBE_PID; RC=$?
+expect_rc 0 "probe exit status"
+run tail -1 probe.log; expect_out_has "done connections=2 "
+[ "$T_FAIL" = 0 ] || { echo "--- probe.log" >&2; cat probe.log >&2; }
+
+finish
