@@ -7,46 +7,53 @@
 #define REC_MSG 'M'
 #define REC_ACK 'A'
 #define REC_DEAD 'D'   /* refused by the broker: given up, as good as acknowledged */
-#define F_BAD 0x40   /* RAM only, during compaction: record unreadable */
 
-/* Nibble-table CRC-32: 64 bytes of table instead of 1 KB, fast enough for a
- * journal whose speed is bounded by fsync anyway. */
+/* Bitwise CRC-32: no table at all, fast enough for a journal whose speed is
+ * bounded by fsync and flash writes anyway. */
 uint32_t tl_mqtt_journal_crc32(uint32_t crc, const uint8_t *data, size_t len)
 {
-    static const uint32_t t[16] = {
-        0x00000000UL, 0x1DB71064UL, 0x3B6E20C8UL, 0x26D930ACUL, 0x76DC4190UL,
-        0x6B6B51F4UL, 0x4DB26158UL, 0x5005713CUL, 0xEDB88320UL, 0xF00F9344UL,
-        0xD6D6A3E8UL, 0xCB61B38CUL, 0x9B64C2B0UL, 0x86D3D2D4UL, 0xA00AE278UL,
-        0xBDBDF21CUL };
     size_t i;
+    int k;
     crc = ~crc;
     for (i = 0; i < len; i++) {
         crc ^= data[i];
-        crc = (crc >> 4) ^ t[crc & 15];
-        crc = (crc >> 4) ^ t[crc & 15];
+        for (k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xEDB88320UL & (0u - (crc & 1u)));
     }
     return ~crc;
 }
 
 static void put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
+    int i;
+    for (i = 0; i < 4; i++, v >>= 8)
+        p[i] = (uint8_t)v;
 }
 
 static uint32_t get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t v = 0;
+    int i;
+    for (i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
 }
 
-static void header(uint8_t h[TL_MQTT_JOURNAL_HEADER], uint8_t type, uint8_t flags,
-                   uint32_t len, uint32_t seq)
+/* Seal the record in the work buffer (its body, len bytes, at offset 12:
+ * the header before it, the CRC after it) and append it. 0 or -1. */
+static int put_record(tl_mqtt_journal *j, uint8_t type, uint8_t flags, uint32_t len,
+                      uint32_t seq, int sync)
 {
-    h[0] = 'T'; h[1] = 'J'; h[2] = type; h[3] = flags;
-    put32(h + 4, len);
-    put32(h + 8, seq);
+    uint8_t *r = j->work;
+    r[0] = 'T';
+    r[1] = 'J';
+    r[2] = type;
+    r[3] = flags;
+    put32(r + 4, len);
+    put32(r + 8, seq);
+    put32(r + TL_MQTT_JOURNAL_HEADER + len,
+          tl_mqtt_journal_crc32(0, r, TL_MQTT_JOURNAL_HEADER + len));
+    return (*j->store)->append(j->store, r, len + TL_MQTT_JOURNAL_OVERHEAD, sync);
 }
 
 /* Read the record at off into work and check it. 0 if whole and intact. */
@@ -80,6 +87,15 @@ static int load_record(tl_mqtt_journal *j, uint32_t off, uint32_t limit)
         return -1;
     }
     return 0;
+}
+
+/* Load live message e into work: 0 if its record is whole, intact and
+ * still the message e describes. */
+static int load_live(tl_mqtt_journal *j, const tl_mqtt_journal_entry *e)
+{
+    const uint8_t *w = j->work;
+    return load_record(j, e->off, j->size) != 0 || w[2] != REC_MSG || get32(w + 4) != e->len ||
+           get32(w + 8) != e->seq;
 }
 
 static long find(const tl_mqtt_journal *j, uint32_t seq)
@@ -118,7 +134,7 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
 {
     long size;
     uint32_t off = 0;
-    int overflow = 0, any = 0;
+    int overflow = 0;
     if (!j || !store || !work || work_len < TL_MQTT_JOURNAL_OVERHEAD + 3)
         return TL_MQTT_JOURNAL_ERR_ARGUMENT;
     memset(j, 0, sizeof *j);
@@ -133,6 +149,7 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
     while (off < j->size) {
         tl_mqtt_journal_entry e;
         uint32_t len;
+        long i;
         if (load_record(j, off, j->size) != 0) {
             /* Damage: resynchronise on the next record that checks. */
             j->skipped++;
@@ -147,14 +164,13 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
         e.flags = (uint8_t)((work[3] & 3) | TL_MQTT_JOURNAL_F_SENT);
         if (e.seq == 0xFFFFFFFFUL)
             j->wrapped = 1;
-        else if (!any || e.seq + 1 > j->next_seq)
+        else if (e.seq + 1 > j->next_seq)
             j->next_seq = e.seq + 1;
-        any = 1;
+        i = find(j, e.seq);
         if (work[2] != REC_MSG) {
-            long i = find(j, e.seq);
             if (i >= 0)
                 drop(j, (size_t)i);
-        } else if (find(j, e.seq) < 0 && insert(j, &e) != 0) {
+        } else if (i < 0 && insert(j, &e) != 0) {
             overflow = 1;
         }
         off += len + TL_MQTT_JOURNAL_OVERHEAD;
@@ -171,47 +187,40 @@ tl_mqtt_journal_status tl_mqtt_journal_compact(tl_mqtt_journal *j)
     size_t i;
     if ((*s)->rewrite_begin(s) != 0)
         return TL_MQTT_JOURNAL_ERR_STORE;
-    for (i = 0; i < j->count; i++) {
-        tl_mqtt_journal_entry *e = &j->live[i];
-        uint32_t total = e->len + TL_MQTT_JOURNAL_OVERHEAD;
-        if (load_record(j, e->off, j->size) != 0 || get32(j->work + 8) != e->seq) {
-            e->flags |= F_BAD;   /* changed under us: cannot be sent anyway */
+    for (i = 0; i < j->count;) {
+        if (load_live(j, &j->live[i]) != 0) {
+            drop(j, i);   /* changed under us: cannot be sent anyway */
             continue;
         }
-        if ((*s)->rewrite_append(s, j->work, total) != 0)
-            goto fail;
+        if ((*s)->rewrite_append(s, j->work, j->live[i++].len + TL_MQTT_JOURNAL_OVERHEAD) != 0)
+            return TL_MQTT_JOURNAL_ERR_STORE;
     }
     if ((*s)->rewrite_commit(s) != 0)
-        goto fail;
-    for (i = 0; i < j->count;) {
-        if (j->live[i].flags & F_BAD) {
-            drop(j, i);
-            continue;
-        }
+        return TL_MQTT_JOURNAL_ERR_STORE;
+    for (i = 0; i < j->count; i++) {
         j->live[i].off = off;
         off += j->live[i].len + TL_MQTT_JOURNAL_OVERHEAD;
-        i++;
     }
     j->size = off;
     j->dirty = 0;
     return TL_MQTT_JOURNAL_OK;
-fail:
-    for (i = 0; i < j->count; i++)
-        j->live[i].flags &= (uint8_t)~F_BAD;
-    return TL_MQTT_JOURNAL_ERR_STORE;
+}
+
+/* A record of total bytes fits in what is left of max_bytes. */
+static int fits(const tl_mqtt_journal *j, uint32_t total)
+{
+    return j->size <= j->max_bytes && total <= j->max_bytes - j->size;
 }
 
 /* Make room for a record of total bytes, compacting if needed. */
 static tl_mqtt_journal_status room(tl_mqtt_journal *j, uint32_t total)
 {
     tl_mqtt_journal_status st;
-    if (!j->dirty && j->size <= j->max_bytes && total <= j->max_bytes - j->size)
+    if (!j->dirty && fits(j, total))
         return TL_MQTT_JOURNAL_OK;
     if ((st = tl_mqtt_journal_compact(j)) != TL_MQTT_JOURNAL_OK)
         return st;
-    if (j->size > j->max_bytes || total > j->max_bytes - j->size)
-        return TL_MQTT_JOURNAL_ERR_FULL;
-    return TL_MQTT_JOURNAL_OK;
+    return fits(j, total) ? TL_MQTT_JOURNAL_OK : TL_MQTT_JOURNAL_ERR_FULL;
 }
 
 /* After a failed append the store may hold part of a record: note its size
@@ -225,15 +234,26 @@ static tl_mqtt_journal_status store_failed(tl_mqtt_journal *j)
     return TL_MQTT_JOURNAL_ERR_STORE;
 }
 
+/* Build message e in the work buffer (compaction uses it too) and append
+ * it durably, in one piece. */
+static int write_msg(tl_mqtt_journal *j, const tl_mqtt_journal_entry *e, const char *topic,
+                     size_t topic_len, const uint8_t *payload, size_t payload_len)
+{
+    uint8_t *w = j->work;
+    w[12] = (uint8_t)(topic_len >> 8);
+    w[13] = (uint8_t)topic_len;
+    memcpy(w + 14, topic, topic_len);
+    if (payload_len)
+        memcpy(w + 14 + topic_len, payload, payload_len);
+    return put_record(j, REC_MSG, e->flags, e->len, e->seq, 1);
+}
+
 tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *topic,
                                               size_t topic_len, const uint8_t *payload,
                                               size_t payload_len, int retain, uint32_t *seq)
 {
-    const tl_mqtt_journal_store_class **s;
-    uint8_t h[TL_MQTT_JOURNAL_HEADER + 2], c[4];
     tl_mqtt_journal_entry e;
     tl_mqtt_journal_status st;
-    uint32_t crc;
     size_t body;
     int attempt;
     if (!j || !topic || topic_len == 0 || topic_len > 0xFFFF || (!payload && payload_len))
@@ -245,39 +265,25 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
         return TL_MQTT_JOURNAL_ERR_TOO_BIG;
     if (j->count >= TL_MQTT_JOURNAL_MAX_LIVE || (j->wrapped && j->count))
         return TL_MQTT_JOURNAL_ERR_FULL;
-    if (j->wrapped) {   /* empty now: drop the old records, then count from 0 */
-        if ((st = tl_mqtt_journal_compact(j)) != TL_MQTT_JOURNAL_OK)
-            return st;
+    if (j->wrapped) {   /* empty now: compaction drops the old records; count from 0 */
         j->wrapped = 0;
         j->next_seq = 0;
+        j->dirty = 1;
     }
-    if ((st = room(j, (uint32_t)(body + TL_MQTT_JOURNAL_OVERHEAD))) != TL_MQTT_JOURNAL_OK)
-        return st;
-    e.seq = j->next_seq;
     e.len = (uint32_t)body;
+    e.seq = j->next_seq;
     e.flags = (uint8_t)(TL_MQTT_JOURNAL_F_QOS1 | (retain ? TL_MQTT_JOURNAL_F_RETAIN : 0));
-    header(h, REC_MSG, e.flags, e.len, e.seq);
-    h[12] = (uint8_t)(topic_len >> 8);
-    h[13] = (uint8_t)topic_len;
-    crc = tl_mqtt_journal_crc32(0, h, sizeof h);
-    crc = tl_mqtt_journal_crc32(crc, (const uint8_t *)topic, topic_len);
-    crc = tl_mqtt_journal_crc32(crc, payload, payload_len);
-    put32(c, crc);
-    s = j->store;
+    /* A refused write leaves the journal dirty: the second round compacts,
+     * which gives back the space of acknowledged messages (a full medium or
+     * a file size limit may take the record then) and the partial record. */
     for (attempt = 0;; attempt++) {
+        if ((st = room(j, e.len + TL_MQTT_JOURNAL_OVERHEAD)) != TL_MQTT_JOURNAL_OK)
+            return attempt ? TL_MQTT_JOURNAL_ERR_STORE : st;
         e.off = j->size;
-        if ((*s)->append(s, h, sizeof h, 0) == 0 &&
-            (*s)->append(s, (const uint8_t *)topic, topic_len, 0) == 0 &&
-            (!payload_len || (*s)->append(s, payload, payload_len, 0) == 0) &&
-            (*s)->append(s, c, 4, 1) == 0)
+        if (write_msg(j, &e, topic, topic_len, payload, payload_len) == 0)
             break;
         st = store_failed(j);
-        /* A full medium (or a file size limit) may still take the record once
-         * compaction has given back the space of acknowledged messages; the
-         * partial record goes with the compaction. */
-        if (attempt || tl_mqtt_journal_compact(j) != TL_MQTT_JOURNAL_OK ||
-            j->size > j->max_bytes ||
-            (uint32_t)(body + TL_MQTT_JOURNAL_OVERHEAD) > j->max_bytes - j->size)
+        if (attempt)
             return st;
     }
     j->size += e.len + TL_MQTT_JOURNAL_OVERHEAD;
@@ -292,17 +298,14 @@ tl_mqtt_journal_status tl_mqtt_journal_append(tl_mqtt_journal *j, const char *to
 /* An ack or dead record for seq: it leaves the live list. */
 static tl_mqtt_journal_status settle(tl_mqtt_journal *j, uint32_t seq, uint8_t type)
 {
-    uint8_t r[TL_MQTT_JOURNAL_OVERHEAD];
     long i = j ? find(j, seq) : -1;
     if (i < 0)
         return j ? TL_MQTT_JOURNAL_ERR_NOT_FOUND : TL_MQTT_JOURNAL_ERR_ARGUMENT;
     drop(j, (size_t)i);
     /* No room for the ack: compaction drops the message, which is as good. */
-    if (j->dirty || j->size > j->max_bytes || TL_MQTT_JOURNAL_OVERHEAD > j->max_bytes - j->size)
+    if (j->dirty || !fits(j, TL_MQTT_JOURNAL_OVERHEAD))
         return tl_mqtt_journal_compact(j);
-    header(r, type, 0, 0, seq);
-    put32(r + 12, tl_mqtt_journal_crc32(0, r, 12));
-    if ((*j->store)->append(j->store, r, sizeof r, 0) != 0) {
+    if (put_record(j, type, 0, 0, seq, 0) != 0) {
         /* A full medium: compaction drops the message (and the partial
          * record) instead, if it can. */
         (void)store_failed(j);
@@ -335,8 +338,7 @@ tl_mqtt_journal_status tl_mqtt_journal_read(tl_mqtt_journal *j, uint32_t seq,
         return TL_MQTT_JOURNAL_ERR_NOT_FOUND;
     e = &j->live[i];
     w = j->work;
-    if (load_record(j, e->off, j->size) != 0 || w[2] != REC_MSG || get32(w + 8) != seq ||
-        get32(w + 4) != e->len)
+    if (load_live(j, e) != 0)
         return TL_MQTT_JOURNAL_ERR_CORRUPT;
     tl = (size_t)w[12] << 8 | w[13];
     msg->seq = seq;

@@ -133,7 +133,9 @@ tl_mqtt_journal_status tl_mqtt_journal_open(tl_mqtt_journal *j,
                                             uint8_t *work, size_t work_len,
                                             uint32_t max_bytes);
 
-/* Append a message durably; *seq gets its sequence number. ERR_FULL (no
+/* Append a message durably, as one record built in the work buffer (so
+ * topic and payload must not point into it); *seq gets its sequence
+ * number. ERR_FULL (no
  * room until messages are acknowledged) and ERR_TOO_BIG (larger than the
  * work buffer or max_bytes: it never fits) leave the journal as it was.
  * When the store refuses the write (a full medium), the journal compacts
