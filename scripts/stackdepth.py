@@ -25,12 +25,17 @@ cycle -> rounds; each round beyond the first counts all of the SCC's frames), or
 once when it has no entry: worst() returns the recursions it met, to be reported.
 Everything iterates in sorted order, and among equally deep callees the first in
 sorted order is the one shown.
+
+A phase (Resolved.phase) tells calls that cannot happen any more once the program
+is past a point, e.g. the certificate checks of a TLS handshake once the connection
+is up: the functions reached from the phase's entry points are copied without them.
 """
 import collections
 import os
 import re
 
 INDIRECT_CALL = "__indirect_call"
+PHASE_SEP = " @"   # "function @phase": a copy of function for a phase (Resolved.phase)
 # Inside a recursive SCC the simple paths are enumerated; beyond this size the
 # bound is the sum of the SCC's frames (still an upper bound for one pass).
 EXACT_SCC_MAX = 14
@@ -83,7 +88,9 @@ def parse(paths):
 
 
 def short(fn):
-    """The function's name without the path of a static one."""
+    """The function's name without the path of a static one (nor the phase of a
+    copy made by Resolved.phase)."""
+    fn = fn.split(PHASE_SEP, 1)[0]
     return fn.rsplit(":", 1)[-1] if ":" in fn else fn
 
 
@@ -99,32 +106,21 @@ class Resolved:
     def __init__(self, graph, indirect, not_indirect=(), recursion=None):
         self.graph = graph
         self.recursion = dict(recursion or {})
-        self.frame = graph.frame
+        self.frame, self.file_of = dict(graph.frame), dict(graph.file_of)
+        self.not_indirect = set(not_indirect)
+        self.phase_roots = {}      # copy of a phase's root -> the phase
         self.unresolved = {}       # fn -> its file, whose indirect calls are not followed
         self.per_file = {}         # fn -> "file:function", resolved with its file's union
         self.stale = set()         # targets naming a function the file does not have
         self.targets = {}          # fn -> the targets of its indirect calls
-        by_file = collections.defaultdict(list)
+        self.by_file = collections.defaultdict(list)
         for fn in sorted(graph.file_of):
-            by_file[graph.file_of[fn]].append(fn)
+            self.by_file[graph.file_of[fn]].append(fn)
         per_fn = collections.defaultdict(list)
         for key in sorted(indirect):
             if ":" in key:
                 per_fn[key.split(":", 1)[0]].append(key)
-
-        def expand(spec):
-            out = set()
-            for t in spec:
-                f, _, name = t.partition(":")
-                if not name:
-                    out.update(x for x in by_file.get(f, ()) if short(x) not in not_indirect)
-                    continue
-                hit = [x for x in by_file.get(f, ()) if short(x) == name]
-                if not hit and f in by_file:
-                    self.stale.add(t)
-                out.update(hit)
-            return out
-
+        expand = self.expand
         self.edges = {}
         for fn in sorted(graph.calls):
             out = set(c for c in graph.calls[fn] if c != INDIRECT_CALL)
@@ -147,10 +143,55 @@ class Resolved:
             self.edges[fn] = sorted(out)
 
 
+    def expand(self, spec):
+        """The functions that targets "file.c" and "file.c:function" name."""
+        out = set()
+        for t in spec:
+            f, _, name = t.partition(":")
+            if not name:
+                out.update(x for x in self.by_file.get(f, ())
+                           if short(x) not in self.not_indirect)
+                continue
+            hit = [x for x in self.by_file.get(f, ()) if short(x) == name]
+            if not hit and f in self.by_file:
+                self.stale.add(t)
+            out.update(hit)
+        return out
+
+    def phase(self, name, roots, cut):
+        """Every call of roots (["file.c:function"]) happens in a later phase of the
+        program, in which the calls of `cut` ({"file.c:function": targets}) do not
+        happen: the functions reached from roots without those calls get copies
+        ("function @name") that make only the others, and every call of a root goes
+        to its copy. Returns the number of functions copied."""
+        roots = self.expand(roots)
+        drop = {}
+        for key, spec in cut.items():
+            for fn in self.expand([key]):
+                drop[fn] = self.expand(spec)
+        seen, todo = set(), sorted(roots)
+        while todo:
+            v = todo.pop()
+            if v not in seen:
+                seen.add(v)
+                todo.extend(c for c in self.edges.get(v, ()) if c not in drop.get(v, ()))
+        copy = {v: v + PHASE_SEP + name for v in seen}
+        for fn in sorted(self.edges):
+            self.edges[fn] = sorted(copy[c] if c in roots else c for c in self.edges[fn])
+        for v in sorted(seen):
+            self.edges[copy[v]] = sorted(copy[c] for c in self.edges.get(v, ())
+                                         if c not in drop.get(v, ()))
+            if v in self.frame:
+                self.frame[copy[v]] = self.frame[v]
+            if v in self.file_of:
+                self.file_of[copy[v]] = self.file_of[v]
+        self.phase_roots.update((copy[v], name) for v in roots)
+        return len(seen)
+
     def bound(self, comp):
         """The most rounds `recursion` allows the recursive SCC comp, None if no
         function of it has an entry ("file.c:function" -> rounds)."""
-        k = [self.recursion[key] for key in (self.graph.file_of.get(v, "?") + ":" + base(v)
+        k = [self.recursion[key] for key in (self.file_of.get(v, "?") + ":" + base(v)
                                              for v in comp) if key in self.recursion]
         return max(k) if k else None
 

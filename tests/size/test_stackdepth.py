@@ -160,6 +160,27 @@ class Recursion(unittest.TestCase):
                                                   "no bound, once)", "x"]))
 
 
+class Phase(unittest.TestCase):
+    def test_after_handshake(self):
+        # connect and send share run; the handshake's verify (big) is reached from
+        # run > hs only before send exists: after the phase, hs does not call it.
+        frames = {"connect": 10, "send": 20, "publish": 5, "run": 30, "hs": 40,
+                  "verify": 1000, "alert": 3, "main": 1}
+        files = {"verify": "x.c", "hs": "h.c"}
+        calls = [("main", "connect"), ("main", "publish"), ("publish", "send"),
+                 ("connect", "run"), ("send", "run"), ("run", "hs"), ("hs", "verify"),
+                 ("hs", "alert")]
+        r = stackdepth.Resolved(graph(frames, calls, files), {})
+        self.assertEqual(r.phase("up", ["a.c:send"], {"h.c:hs": ["x.c"]}), 4)
+        d, p, _, _ = stackdepth.worst("publish", r)
+        self.assertEqual((d, [stackdepth.short(x) for x in p]),
+                         (5 + 20 + 30 + 40 + 3, ["publish", "send", "run", "hs", "alert"]))
+        self.assertEqual(r.phase_roots, {"send @up": "up"})
+        # Before the phase nothing changes: connect still reaches verify.
+        self.assertEqual(stackdepth.worst("connect", r)[0], 10 + 30 + 40 + 1000)
+        self.assertEqual(stackdepth.worst("main", r)[0], 1 + 10 + 30 + 40 + 1000)
+
+
 class Determinism(unittest.TestCase):
     def test_shuffled_inputs(self):
         rnd = random.Random(7)
