@@ -3,10 +3,11 @@
  * qemu-sim.ld), for the device-core unit tests. The CPU starts at
  * 0x50000000 whatever the ELF's entry point says: the reset stub jumps to
  * _start, which sets the stack, points VECBASE at the vectors below and
- * clears PS.EXCM (set at reset: an exception would then be a double
- * exception) before the C start. Every exception, whatever its cause,
- * ends the program through tl_port_lx106sim_fault() on a fresh stack:
- * the tests expect none except the alignment trap they provoke.
+ * clears PS.EXCM before the C start: set, as at reset, any exception is a
+ * double exception (reported as "FAULT double ...", which run.sh does not
+ * take for the alignment trap). Every exception, whatever its cause, ends
+ * the program through tl_port_lx106sim_fault() on a fresh stack: the tests
+ * expect none except the alignment trap they provoke.
  */
     .section .reset, "ax"
     .global _reset
