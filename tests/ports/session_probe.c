@@ -12,7 +12,7 @@
  * tl_session_start() and then tl_session_step() until N seconds passed, and
  * prints one line per event worth checking:
  *
- *   started host:port
+ *   started host:port mqtt_tx=N mqtt_rx=N
  *   connected #K                     CONNACK accepted (K-th connection)
  *   disconnected: REASON
  *   failure: WHY                     the session's s->why, when it changes
@@ -310,7 +310,13 @@ int main(int argc, char **argv)
         printf("failure: %s\n", p->s.why);
         goto out;
     }
-    printf("started %s:%u\n", p->s.host, (unsigned)p->s.port);
+    {
+        size_t spare;
+        tl_tls_client_spare(&p->s.tls, &spare);
+        /* The MQTT buffers' sizes: the largest packet the session takes in. */
+        printf("started %s:%u mqtt_tx=%u mqtt_rx=%zu\n", p->s.host, (unsigned)p->s.port,
+               (unsigned)TL_SESSION_MQTT_TX, spare - TL_SESSION_MQTT_TX);
+    }
     p->orig = p->s.mqtt.cb;
     p->s.mqtt.cb.connect = p_connect;
     p->s.mqtt.cb.on_connect = p_on_connect;
