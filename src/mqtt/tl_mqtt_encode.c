@@ -6,31 +6,20 @@
 
 #include "tl_mqtt_internal.h"
 
-typedef struct {
-    uint8_t *p;
-    size_t pos;
-} writer;
-
-static void put_u8(writer *w, uint8_t v) { w->p[w->pos++] = v; }
-
-static void put_u16(writer *w, uint16_t v)
+static uint8_t *put_u16(uint8_t *p, size_t v)
 {
-    put_u8(w, (uint8_t)(v >> 8));
-    put_u8(w, (uint8_t)(v & 0xFFu));
-}
-
-static void put_raw(writer *w, const void *src, size_t len)
-{
-    if (len > 0)
-        memcpy(w->p + w->pos, src, len);
-    w->pos += len;
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
 }
 
 /* A length-prefixed field (string or binary). */
-static void put_field(writer *w, const void *src, size_t len)
+static uint8_t *put_field(uint8_t *p, const void *src, size_t len)
 {
-    put_u16(w, (uint16_t)len);
-    put_raw(w, src, len);
+    p = put_u16(p, len);
+    if (len > 0)
+        memcpy(p, src, len);
+    return p + len;
 }
 
 size_t tl_mqtt_encode_remaining_length(uint32_t value, uint8_t out[4])
@@ -48,11 +37,21 @@ size_t tl_mqtt_encode_remaining_length(uint32_t value, uint8_t out[4])
     return n;
 }
 
+/* What every serializer checks first: out_len, then its input x. */
+static tl_mqtt_status start(const void *x, size_t *out_len)
+{
+    if (out_len == NULL)
+        return TL_MQTT_ERR_ARGUMENT;
+    *out_len = 0;
+    return x == NULL ? TL_MQTT_ERR_ARGUMENT : TL_MQTT_OK;
+}
+
 /*
  * Size the packet (its body is `remaining` bytes, of which the last `unwritten`
- * are left to the caller), check it fits, and write the fixed header.
+ * are left to the caller), check it fits, and write the fixed header; *w is
+ * where the body goes.
  */
-static tl_mqtt_status begin(writer *w, uint8_t first, size_t remaining, size_t unwritten,
+static tl_mqtt_status begin(uint8_t **w, uint8_t first, size_t remaining, size_t unwritten,
                             uint8_t *buf, size_t cap, size_t *out_len)
 {
     uint8_t rl[4];
@@ -64,10 +63,9 @@ static tl_mqtt_status begin(writer *w, uint8_t first, size_t remaining, size_t u
     *out_len = total;
     if (buf == NULL || cap < total)
         return TL_MQTT_ERR_BUFFER_TOO_SMALL;
-    w->p = buf;
-    w->pos = 0;
-    put_u8(w, first);
-    put_raw(w, rl, n);
+    buf[0] = first;
+    memcpy(buf + 1, rl, n);
+    *w = buf + 1 + n;
     return TL_MQTT_OK;
 }
 
@@ -78,21 +76,27 @@ static tl_mqtt_status check_qos(uint8_t qos)
     return qos == 2 ? TL_MQTT_ERR_QOS2_UNSUPPORTED : TL_MQTT_OK;
 }
 
-static tl_mqtt_status check_binary(const tl_mqtt_bytes *b)
+tl_mqtt_status tl_mqtt_encode_connect(const tl_mqtt_connect *c, const tl_mqtt_options *opt,
+                                      uint8_t *buf, size_t cap, size_t *out_len)
 {
-    if (b->len > 0 && b->ptr == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    return b->len > 65535u ? TL_MQTT_ERR_STRING_TOO_LONG : TL_MQTT_OK;
-}
-
-/* Check a CONNECT; on success *remaining and *flags describe it. */
-static tl_mqtt_status connect_size(const tl_mqtt_connect *c, const tl_mqtt_options *opt,
-                                   size_t *remaining, uint8_t *flags)
-{
-    tl_mqtt_status st = tl_mqtt_check_string(c->client_id.ptr, c->client_id.len);
-    size_t rem = 10 + 2 + c->client_id.len;
-    uint8_t f = c->clean_session ? 0x02u : 0x00u;
+    size_t rem;
+    uint8_t flags, *w;
+    tl_mqtt_status st = start(c, out_len);
     if (st != TL_MQTT_OK)
+        return st;
+    rem = 12 + c->client_id.len;
+    flags = c->clean_session ? 0x02u : 0u;
+    /* The flags and limits first, in the order the parser meets them. */
+    if (c->has_will) {
+        if ((st = check_qos(c->will_qos)) != TL_MQTT_OK)
+            return st;
+        flags |= (uint8_t)(0x04u | ((unsigned)c->will_qos << 3) | (c->will_retain ? 0x20u : 0u));
+    } else if (c->will_qos != 0 || c->will_retain) {
+        return TL_MQTT_ERR_WILL;
+    }
+    if (c->has_password && !c->has_username)
+        return TL_MQTT_ERR_CREDENTIALS;
+    if ((st = tl_mqtt__check_field(c->client_id.ptr, c->client_id.len, 1)) != TL_MQTT_OK)
         return st;
     if (c->client_id.len == 0 && !c->clean_session)
         return TL_MQTT_ERR_CLIENT_ID;   /* [MQTT-3.1.3-7] */
@@ -104,76 +108,49 @@ static tl_mqtt_status connect_size(const tl_mqtt_connect *c, const tl_mqtt_optio
             return TL_MQTT_ERR_KEEP_ALIVE;
     }
     if (c->has_will) {
-        if ((st = check_qos(c->will_qos)) != TL_MQTT_OK ||
-            (st = tl_mqtt_check_topic_name(c->will_topic.ptr, c->will_topic.len, opt)) !=
+        if ((st = tl_mqtt_check_topic_name(c->will_topic.ptr, c->will_topic.len, opt)) !=
                 TL_MQTT_OK ||
-            (st = check_binary(&c->will_message)) != TL_MQTT_OK)
+            (st = tl_mqtt__check_field(c->will_message.ptr, c->will_message.len, 0)) !=
+                TL_MQTT_OK)
             return st;
-        f |= (uint8_t)(0x04u | ((unsigned)c->will_qos << 3) | (c->will_retain ? 0x20u : 0u));
         rem += 4 + c->will_topic.len + c->will_message.len;
-    } else if (c->will_qos != 0 || c->will_retain) {
-        return TL_MQTT_ERR_WILL;
     }
-    if (c->has_password && !c->has_username)
-        return TL_MQTT_ERR_CREDENTIALS;
     if (c->has_username) {
-        if ((st = tl_mqtt_check_string(c->username.ptr, c->username.len)) != TL_MQTT_OK)
+        if ((st = tl_mqtt__check_field(c->username.ptr, c->username.len, 1)) != TL_MQTT_OK)
             return st;
-        f |= 0x80u;
+        flags |= 0x80u;
         rem += 2 + c->username.len;
     }
     if (c->has_password) {
-        if ((st = check_binary(&c->password)) != TL_MQTT_OK)
+        if ((st = tl_mqtt__check_field(c->password.ptr, c->password.len, 0)) != TL_MQTT_OK)
             return st;
-        f |= 0x40u;
+        flags |= 0x40u;
         rem += 2 + c->password.len;
     }
-    *remaining = rem;
-    *flags = f;
-    return TL_MQTT_OK;
-}
-
-tl_mqtt_status tl_mqtt_encode_connect(const tl_mqtt_connect *c, const tl_mqtt_options *opt,
-                                      uint8_t *buf, size_t cap, size_t *out_len)
-{
-    writer w;
-    size_t rem = 0;
-    uint8_t flags = 0;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (c == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if ((st = connect_size(c, opt, &rem, &flags)) != TL_MQTT_OK ||
-        (st = begin(&w, 0x10, rem, 0, buf, cap, out_len)) != TL_MQTT_OK)
+    if ((st = begin(&w, 0x10, rem, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    put_field(&w, "MQTT", 4);
-    put_u8(&w, 4);
-    put_u8(&w, flags);
-    put_u16(&w, c->keep_alive);
-    put_field(&w, c->client_id.ptr, c->client_id.len);
-    if (c->has_will) {
-        put_field(&w, c->will_topic.ptr, c->will_topic.len);
-        put_field(&w, c->will_message.ptr, c->will_message.len);
-    }
+    memcpy(w, "\0\4MQTT\4", 7);   /* protocol name and level */
+    w[7] = flags;
+    w = put_field(put_u16(w + 8, c->keep_alive), c->client_id.ptr, c->client_id.len);
+    if (c->has_will)
+        w = put_field(put_field(w, c->will_topic.ptr, c->will_topic.len), c->will_message.ptr,
+                      c->will_message.len);
     if (c->has_username)
-        put_field(&w, c->username.ptr, c->username.len);
+        w = put_field(w, c->username.ptr, c->username.len);
     if (c->has_password)
-        put_field(&w, c->password.ptr, c->password.len);
+        (void)put_field(w, c->password.ptr, c->password.len);
     return TL_MQTT_OK;
 }
 
 static tl_mqtt_status publish(const tl_mqtt_publish *p, const tl_mqtt_options *opt, int body,
                               uint8_t *buf, size_t cap, size_t *out_len)
 {
-    writer w;
+    uint8_t *w;
     size_t rem;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (p == NULL || (body && p->payload_len > 0 && p->payload == NULL))
+    tl_mqtt_status st = start(p, out_len);
+    if (st != TL_MQTT_OK)
+        return st;
+    if (body && p->payload_len > 0 && p->payload == NULL)
         return TL_MQTT_ERR_ARGUMENT;
     if ((st = check_qos(p->qos)) != TL_MQTT_OK)
         return st;
@@ -193,11 +170,11 @@ static tl_mqtt_status publish(const tl_mqtt_publish *p, const tl_mqtt_options *o
                rem, body ? 0 : p->payload_len, buf, cap, out_len);
     if (st != TL_MQTT_OK)
         return st;
-    put_field(&w, p->topic.ptr, p->topic.len);
+    w = put_field(w, p->topic.ptr, p->topic.len);
     if (p->qos > 0)
-        put_u16(&w, p->packet_id);
-    if (body)
-        put_raw(&w, p->payload, p->payload_len);
+        w = put_u16(w, p->packet_id);
+    if (body && p->payload_len > 0)
+        memcpy(w, p->payload, p->payload_len);
     return TL_MQTT_OK;
 }
 
@@ -234,15 +211,11 @@ static size_t max_filters(const tl_mqtt_options *opt)
 tl_mqtt_status tl_mqtt_encode_subscribe(const tl_mqtt_subscribe *s, const tl_mqtt_options *opt,
                                         uint8_t *buf, size_t cap, size_t *out_len)
 {
-    writer w;
+    uint8_t *w;
     size_t i, rem = 2;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (s == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if ((st = check_list(s->packet_id, s->count, max_filters(opt))) != TL_MQTT_OK)
+    tl_mqtt_status st = start(s, out_len);
+    if (st != TL_MQTT_OK ||
+        (st = check_list(s->packet_id, s->count, max_filters(opt))) != TL_MQTT_OK)
         return st;
     for (i = 0; i < s->count; i++) {
         const tl_mqtt_filter *f = &s->filters[i];
@@ -253,10 +226,10 @@ tl_mqtt_status tl_mqtt_encode_subscribe(const tl_mqtt_subscribe *s, const tl_mqt
     }
     if ((st = begin(&w, 0x82, rem, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    put_u16(&w, s->packet_id);
+    w = put_u16(w, s->packet_id);
     for (i = 0; i < s->count; i++) {
-        put_field(&w, s->filters[i].filter.ptr, s->filters[i].filter.len);
-        put_u8(&w, s->filters[i].qos);
+        w = put_field(w, s->filters[i].filter.ptr, s->filters[i].filter.len);
+        *w++ = s->filters[i].qos;
     }
     return TL_MQTT_OK;
 }
@@ -265,15 +238,11 @@ tl_mqtt_status tl_mqtt_encode_unsubscribe(const tl_mqtt_unsubscribe *u,
                                           const tl_mqtt_options *opt, uint8_t *buf,
                                           size_t cap, size_t *out_len)
 {
-    writer w;
+    uint8_t *w;
     size_t i, rem = 2;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (u == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if ((st = check_list(u->packet_id, u->count, max_filters(opt))) != TL_MQTT_OK)
+    tl_mqtt_status st = start(u, out_len);
+    if (st != TL_MQTT_OK ||
+        (st = check_list(u->packet_id, u->count, max_filters(opt))) != TL_MQTT_OK)
         return st;
     for (i = 0; i < u->count; i++) {
         st = tl_mqtt_check_topic_filter(u->filters[i].ptr, u->filters[i].len, opt);
@@ -283,17 +252,17 @@ tl_mqtt_status tl_mqtt_encode_unsubscribe(const tl_mqtt_unsubscribe *u,
     }
     if ((st = begin(&w, 0xA2, rem, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    put_u16(&w, u->packet_id);
+    w = put_u16(w, u->packet_id);
     for (i = 0; i < u->count; i++)
-        put_field(&w, u->filters[i].ptr, u->filters[i].len);
+        w = put_field(w, u->filters[i].ptr, u->filters[i].len);
     return TL_MQTT_OK;
 }
 
-/* A packet whose body is nothing or just a packet id. */
+/* A packet whose body is nothing or just a packet id (has_id). */
 static tl_mqtt_status small(uint8_t first, int has_id, uint16_t id, uint8_t *buf, size_t cap,
                             size_t *out_len)
 {
-    writer w;
+    uint8_t *w;
     tl_mqtt_status st;
     if (out_len == NULL)
         return TL_MQTT_ERR_ARGUMENT;
@@ -303,7 +272,7 @@ static tl_mqtt_status small(uint8_t first, int has_id, uint16_t id, uint8_t *buf
     if ((st = begin(&w, first, has_id ? 2u : 0u, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
     if (has_id)
-        put_u16(&w, id);
+        (void)put_u16(w, id);
     return TL_MQTT_OK;
 }
 
@@ -337,36 +306,29 @@ tl_mqtt_status tl_mqtt_encode_disconnect(uint8_t *buf, size_t cap, size_t *out_l
 tl_mqtt_status tl_mqtt_encode_connack(const tl_mqtt_connack *c, uint8_t *buf, size_t cap,
                                       size_t *out_len)
 {
-    writer w;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (c == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
+    uint8_t *w;
+    tl_mqtt_status st = start(c, out_len);
+    if (st != TL_MQTT_OK)
+        return st;
     if (c->return_code > TL_MQTT_CONNACK_NOT_AUTHORIZED)
         return TL_MQTT_ERR_RETURN_CODE;
     if (c->session_present && c->return_code != 0)
         return TL_MQTT_ERR_SESSION_PRESENT;
     if ((st = begin(&w, 0x20, 2, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    put_u8(&w, c->session_present ? 1u : 0u);
-    put_u8(&w, c->return_code);
+    w[0] = c->session_present ? 1u : 0u;
+    w[1] = c->return_code;
     return TL_MQTT_OK;
 }
 
 tl_mqtt_status tl_mqtt_encode_suback(const tl_mqtt_suback *s, uint8_t *buf, size_t cap,
                                      size_t *out_len)
 {
-    writer w;
+    uint8_t *w;
     size_t i;
-    tl_mqtt_status st;
-    if (out_len == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    *out_len = 0;
-    if (s == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if ((st = check_list(s->packet_id, s->count, TL_MQTT_MAX_FILTERS)) != TL_MQTT_OK)
+    tl_mqtt_status st = start(s, out_len);
+    if (st != TL_MQTT_OK ||
+        (st = check_list(s->packet_id, s->count, TL_MQTT_MAX_FILTERS)) != TL_MQTT_OK)
         return st;
     for (i = 0; i < s->count; i++) {
         if (s->codes[i] > 2 && s->codes[i] != TL_MQTT_SUBACK_FAILURE)
@@ -374,7 +336,6 @@ tl_mqtt_status tl_mqtt_encode_suback(const tl_mqtt_suback *s, uint8_t *buf, size
     }
     if ((st = begin(&w, 0x90, 2 + s->count, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    put_u16(&w, s->packet_id);
-    put_raw(&w, s->codes, s->count);
+    memcpy(put_u16(w, s->packet_id), s->codes, s->count);
     return TL_MQTT_OK;
 }

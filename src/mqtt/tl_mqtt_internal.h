@@ -10,6 +10,10 @@
 /* aws_limits of opt, with NULL meaning none. */
 #define TL_MQTT__AWS(opt) ((opt) != NULL && (opt)->aws_limits)
 
+/* A string (utf8 set) or binary field: pointer and length as
+ * tl_mqtt_check_string() checks them, UTF-8 only with utf8. */
+tl_mqtt_status tl_mqtt__check_field(const void *p, size_t len, int utf8);
+
 /* The part of a topic that AWS IoT limits count: after "$aws/rules/<rule>/". */
 size_t tl_mqtt__aws_counted_offset(const char *t, size_t len);
 

@@ -27,20 +27,27 @@ size_t tl_mqtt__aws_counted_offset(const char *t, size_t len)
     return 0;
 }
 
-/* Checks shared by names and filters: string rules, non-empty, AWS limits. */
-static tl_mqtt_status check_common(const char *t, size_t len)
+/* A topic name, or with filter set a topic filter: string rules,
+ * non-empty, wildcards, then the AWS IoT limits. */
+static tl_mqtt_status check_topic(const char *t, size_t len, const tl_mqtt_options *opt,
+                                  int filter)
 {
+    size_t i, off, slashes = 0;
     tl_mqtt_status st = tl_mqtt_check_string(t, len);
     if (st != TL_MQTT_OK)
         return st;
     if (len == 0)
         return TL_MQTT_ERR_TOPIC_EMPTY;
-    return TL_MQTT_OK;
-}
-
-static tl_mqtt_status check_aws(const char *t, size_t len, const tl_mqtt_options *opt)
-{
-    size_t off, i, slashes = 0;
+    for (i = 0; i < len; i++) {
+        if (t[i] != '+' && t[i] != '#')
+            continue;
+        if (!filter)
+            return TL_MQTT_ERR_TOPIC_WILDCARD;
+        /* A wildcard fills its level: '/' or an end on both sides; '#' only
+         * in the last level. */
+        if ((i > 0 && t[i - 1] != '/') || (i + 1 < len && (t[i + 1] != '/' || t[i] == '#')))
+            return TL_MQTT_ERR_TOPIC_FILTER;
+    }
     if (!TL_MQTT__AWS(opt))
         return TL_MQTT_OK;
     off = tl_mqtt__aws_counted_offset(t, len);
@@ -48,41 +55,18 @@ static tl_mqtt_status check_aws(const char *t, size_t len, const tl_mqtt_options
         return TL_MQTT_ERR_TOPIC_TOO_LONG;
     for (i = off; i < len; i++)
         slashes += t[i] == '/';
-    if (slashes > TL_MQTT_AWS_MAX_TOPIC_SLASHES)
-        return TL_MQTT_ERR_TOPIC_LEVELS;
-    return TL_MQTT_OK;
+    return slashes > TL_MQTT_AWS_MAX_TOPIC_SLASHES ? TL_MQTT_ERR_TOPIC_LEVELS : TL_MQTT_OK;
 }
 
 tl_mqtt_status tl_mqtt_check_topic_name(const char *t, size_t len, const tl_mqtt_options *opt)
 {
-    size_t i;
-    tl_mqtt_status st = check_common(t, len);
-    if (st != TL_MQTT_OK)
-        return st;
-    for (i = 0; i < len; i++) {
-        if (t[i] == '+' || t[i] == '#')
-            return TL_MQTT_ERR_TOPIC_WILDCARD;
-    }
-    return check_aws(t, len, opt);
+    return check_topic(t, len, opt, 0);
 }
 
 tl_mqtt_status tl_mqtt_check_topic_filter(const char *f, size_t len,
                                           const tl_mqtt_options *opt)
 {
-    size_t i;
-    tl_mqtt_status st = check_common(f, len);
-    if (st != TL_MQTT_OK)
-        return st;
-    for (i = 0; i < len; i++) {
-        if (f[i] != '+' && f[i] != '#')
-            continue;
-        /* A wildcard fills its level: '/' or an end on both sides. */
-        if ((i > 0 && f[i - 1] != '/') || (i + 1 < len && f[i + 1] != '/'))
-            return TL_MQTT_ERR_TOPIC_FILTER;
-        if (f[i] == '#' && i + 1 != len)
-            return TL_MQTT_ERR_TOPIC_FILTER;   /* '#' only in the last level */
-    }
-    return check_aws(f, len, opt);
+    return check_topic(f, len, opt, 1);
 }
 
 /* End of the level starting at i. */

@@ -4,7 +4,7 @@
  * bytes. Code points the spec only discourages (controls, non-characters)
  * are accepted, as the spec requires of receivers.
  */
-#include "tl_mqtt.h"
+#include "tl_mqtt_internal.h"
 
 int tl_mqtt_utf8_valid(const char *s, size_t len)
 {
@@ -13,50 +13,45 @@ int tl_mqtt_utf8_valid(const char *s, size_t len)
     if (len > 0 && s == NULL)
         return 0;
     while (i < len) {
-        unsigned char c = p[i];
+        unsigned c = p[i++], n, k;
         unsigned long cp;
-        size_t n, k;
-        if (c == 0x00)
-            return 0;
         if (c < 0x80) {
-            i++;
+            if (c == 0)
+                return 0;
             continue;
         }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
+        if (c < 0xC2 || c > 0xF4)
             return 0;   /* continuation byte, overlong lead C0/C1, or F5..FF */
-        }
-        if (len - i <= n)
+        n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;   /* continuation bytes */
+        if (len - i < n)
             return 0;
-        for (k = 1; k <= n; k++) {
+        cp = c & (0x3Fu >> n);
+        for (k = 0; k < n; k++) {
             if ((p[i + k] & 0xC0u) != 0x80u)
                 return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+            cp = cp << 6 | (p[i + k] & 0x3Fu);
         }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;   /* overlong or beyond Unicode */
-        if (cp >= 0xD800 && cp <= 0xDFFF)
-            return 0;   /* surrogate */
-        i += n + 1;
+        i += n;
+        /* Overlong (below 0x800 in 3 bytes, 0x10000 in 4; 2 bytes from C2
+         * are never), beyond Unicode, or a surrogate. */
+        if (cp < 1UL << (5 * n + 1) || cp > 0x10FFFFUL || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
     }
     return 1;
 }
 
-tl_mqtt_status tl_mqtt_check_string(const char *s, size_t len)
+tl_mqtt_status tl_mqtt__check_field(const void *p, size_t len, int utf8)
 {
-    if (s == NULL && len > 0)
+    if (p == NULL && len > 0)
         return TL_MQTT_ERR_ARGUMENT;
     if (len > 65535u)
         return TL_MQTT_ERR_STRING_TOO_LONG;
-    return tl_mqtt_utf8_valid(s, len) ? TL_MQTT_OK : TL_MQTT_ERR_UTF8;
+    return !utf8 || tl_mqtt_utf8_valid(p, len) ? TL_MQTT_OK : TL_MQTT_ERR_UTF8;
+}
+
+tl_mqtt_status tl_mqtt_check_string(const char *s, size_t len)
+{
+    return tl_mqtt__check_field(s, len, 1);
 }
 
 #if TL_MQTT_STATUS_TEXT
