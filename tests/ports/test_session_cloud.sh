@@ -78,7 +78,7 @@ PROBE_PID=$T_LAST_PID
 wait_log probe.log "connected #1" 15 && _ok ||
     { _bad "session connected"; cat probe.log >&2; finish; exit 1; }
 wait_log probe.log "suback codes=1" 10 && _ok || _bad "shadow subscriptions granted"
-wait_log probe.log "delivered journal=" 10 && _ok || _bad "telemetry acknowledged"
+wait_log probe.log "delivered journal=" 10 && _ok || _bad "a QoS 1 message (telemetry, shadow GET) acknowledged"
 telemetry 2 seq1
 [ "$(wc -l < seq1)" -ge 2 ] && _ok || _bad "2 distinct telemetry seq values at the dashboard: $(cat seq1.raw)"
 
@@ -131,7 +131,8 @@ case "$OUT" in *"
 unacked=0"*) _ok ;; *) _bad "the journal emptied after the reconnect" ;; esac
 telemetry 2 seq2
 [ "$(wc -l < seq2)" -ge 2 ] && _ok || _bad "telemetry after the restart: $(cat seq2.raw)"
-[ "$(head -1 seq2)" -gt "$(tail -1 seq1)" ] 2>/dev/null && _ok ||
+# (A message resent after the reconnect may be an older one: the newest counts.)
+[ "$(tail -1 seq2)" -gt "$(tail -1 seq1)" ] 2>/dev/null && _ok ||
     _bad "telemetry after the restart is new: before $(tr '\n' ' ' < seq1), after $(tr '\n' ' ' < seq2)"
 
 # Stopped: it connected twice, said so in its summary, exit status 0.
