@@ -96,11 +96,15 @@ const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c,
 /* Send journal messages not yet in flight while the window has room. */
 tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
 {
-    size_t i;
+    size_t i, n;
     if (!c->journal || c->state != TL_MQTT_CLIENT_CONNECTED)
         return TL_MQTT_CLIENT_OK;
-    for (i = 0; i < tl_mqtt_journal_count(c->journal); i++) {
-        uint32_t seq = tl_mqtt_journal_seq_at(c->journal, i);
+    n = c->journal->count;
+    /* A suspect head (tl_mqtt_client_poison.c) goes out alone. */
+    if (n && c->strikes && c->journal->live[0].seq == c->suspect_seq)
+        n = 1;
+    for (i = 0; i < n; i++) {
+        uint32_t seq = c->journal->live[i].seq;
         const tl_mqtt_inflight_entry *e = tl_mqtt__client_in_flight(c, seq);
         tl_mqtt_journal_msg m;
         tl_mqtt_publish p;
@@ -109,13 +113,11 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         tl_mqtt_client_status cs;
         size_t len;
         uint16_t id = 0;
-        if (i > 0 && tl_mqtt__client_isolated(c))
-            break;   /* a suspect head goes out alone */
         if (e) {   /* in flight: again only after a reconnect */
             if (e->state != TL_MQTT_INFLIGHT_PENDING)
                 continue;
             id = e->packet_id;
-        } else if (tl_mqtt_inflight_count(&c->inflight) >= c->cfg.window) {
+        } else if (c->inflight.count >= c->inflight.window) {
             break;
         }
         js = tl_mqtt_journal_read(c->journal, seq, &m);
@@ -140,7 +142,11 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
             continue;
         }
         tl_mqtt_journal_mark_sent(c->journal, seq);   /* before: it may arrive */
-        tl_mqtt__client_sent(c, seq);
+        if (i == 0) {   /* the head went out on this connection: see the poison rule */
+            c->head_sent = 1;
+            c->head_seq = seq;
+            c->head_acks = c->acks;
+        }
         (void)tl_mqtt_inflight_set_state(&c->inflight, id, TL_MQTT_INFLIGHT_SENT);
         if ((cs = tl_mqtt__client_send_all(c, c->tx, len)) != TL_MQTT_CLIENT_OK ||
             (cs = tl_mqtt__client_send_all(c, m.payload, m.payload_len)) != TL_MQTT_CLIENT_OK)
@@ -235,20 +241,18 @@ static tl_mqtt_client_status on_request_ack(tl_mqtt_client *c, const tl_mqtt_pac
 static tl_mqtt_client_status dispatch(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
     tl_mqtt_status st = TL_MQTT_ERR_PACKET_TYPE;
+    unsigned type = pkt->type;
     if (c->state == TL_MQTT_CLIENT_CONNECTING)
-        return pkt->type == TL_MQTT_CONNACK ? on_connack(c, pkt) : protocol_error(c, st);
-    switch (pkt->type) {
-    case TL_MQTT_PUBLISH: return on_publish(c, pkt);
-    case TL_MQTT_PUBACK: return on_puback(c, pkt);
-    case TL_MQTT_SUBACK:
-    case TL_MQTT_UNSUBACK: return on_request_ack(c, pkt);
-    case TL_MQTT_PINGRESP:
-        if ((st = tl_mqtt_parse_pingresp(pkt)) != TL_MQTT_OK)
-            break;
+        return type == TL_MQTT_CONNACK ? on_connack(c, pkt) : protocol_error(c, st);
+    if (type == TL_MQTT_PUBLISH)
+        return on_publish(c, pkt);
+    if (type == TL_MQTT_PUBACK)
+        return on_puback(c, pkt);
+    if ((type | 2u) == TL_MQTT_UNSUBACK)   /* SUBACK (9) or UNSUBACK (11) */
+        return on_request_ack(c, pkt);
+    if (type == TL_MQTT_PINGRESP && (st = tl_mqtt_parse_pingresp(pkt)) == TL_MQTT_OK) {
         c->ping_out = 0;
         return TL_MQTT_CLIENT_OK;
-    default:
-        break;
     }
     return protocol_error(c, st);
 }

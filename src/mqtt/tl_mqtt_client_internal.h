@@ -25,12 +25,9 @@ uint32_t tl_mqtt__client_now(const tl_mqtt_client *c);
 /* The in-flight PUBLISH of journal message seq, or NULL. */
 const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c, uint32_t seq);
 
-/* Poison messages (tl_mqtt_client_poison.c). sent: seq is about to go out
- * on this connection. isolated: the journal head is suspect, send it alone.
- * strike: the peer closed a connection that was up; count it against the
- * head if it is to blame, and give the head up after enough strikes. */
-void tl_mqtt__client_sent(tl_mqtt_client *c, uint32_t seq);
-int tl_mqtt__client_isolated(const tl_mqtt_client *c);
+/* Poison messages (tl_mqtt_client_poison.c): the peer closed a connection
+ * that was up; count it against the journal head if it is to blame, and
+ * give the head up after enough strikes. */
 void tl_mqtt__client_strike(tl_mqtt_client *c);
 
 #endif

@@ -1,21 +1,7 @@
-/* Poison messages: strikes against the journal head, sending it alone
- * while it is suspect, and giving it up (see tl_mqtt_client.h). */
+/* Poison messages: strikes against the journal head and giving it up (see
+ * tl_mqtt_client.h). tl_mqtt__client_pump() sends a suspect head alone and
+ * notes when the head goes out (head_sent, head_seq, head_acks). */
 #include "tl_mqtt_client_internal.h"
-
-void tl_mqtt__client_sent(tl_mqtt_client *c, uint32_t seq)
-{
-    if (tl_mqtt_journal_count(c->journal) && seq == tl_mqtt_journal_seq_at(c->journal, 0)) {
-        c->head_sent = 1;
-        c->head_seq = seq;
-        c->head_acks = c->acks;
-    }
-}
-
-int tl_mqtt__client_isolated(const tl_mqtt_client *c)
-{
-    return c->strikes && c->journal && tl_mqtt_journal_count(c->journal) &&
-           tl_mqtt_journal_seq_at(c->journal, 0) == c->suspect_seq;
-}
 
 void tl_mqtt__client_strike(tl_mqtt_client *c)
 {
@@ -24,9 +10,9 @@ void tl_mqtt__client_strike(tl_mqtt_client *c)
     tl_mqtt_journal_msg m;
     tl_mqtt_journal_status js;
     uint32_t head;
-    if (!c->journal || !c->head_sent || !tl_mqtt_journal_count(c->journal))
+    if (!c->journal || !c->head_sent || !c->journal->count)
         return;
-    head = tl_mqtt_journal_seq_at(c->journal, 0);
+    head = c->journal->live[0].seq;
     /* A PUBACK after the head went out means the broker was still taking
      * messages: the closure is not the head's doing. */
     if (head != c->head_seq || c->acks != c->head_acks)
