@@ -5,34 +5,44 @@
 #include "tl_config_internal.h"
 #include "../json/tl_json.h"
 
-static const tl_config_schema_entry schema[TL_CFG__COUNT] = {
-/* A device that never prints its schema can drop the descriptions
- * (-DTL_CONFIG_DESCRIPTIONS=0): about 1 KB of flash. */
-#if TL_CONFIG_DESCRIPTIONS
-#define TL_CONFIG__DESC(d) , d
-#else
-#define TL_CONFIG__DESC(d)
-#endif
-#define TL_CONFIG__ROW(id, name, type, def, min, max, desc) \
-    { name, TL_CFG_##type, def, min, max TL_CONFIG__DESC(desc) },
-    TL_CONFIG_KEYS(TL_CONFIG__ROW)
-#undef TL_CONFIG__ROW
+/*
+ * The schema as the device code reads it, packed: names and defaults are
+ * runs of NUL-terminated strings in key order (no pointers to store), the
+ * types and bounds plain arrays.
+ */
+static const char key_names[] =
+#define TL_CONFIG__NAME(id, name, type, def, min, max, desc) name "\0"
+    TL_CONFIG_KEYS(TL_CONFIG__NAME);
+#undef TL_CONFIG__NAME
+static const char key_defaults[] =
+#define TL_CONFIG__DEF(id, name, type, def, min, max, desc) def "\0"
+    TL_CONFIG_KEYS(TL_CONFIG__DEF);
+#undef TL_CONFIG__DEF
+const uint8_t tl_config__types[TL_CFG__COUNT] = {
+#define TL_CONFIG__TYPE(id, name, type, def, min, max, desc) TL_CFG_##type,
+    TL_CONFIG_KEYS(TL_CONFIG__TYPE)
+#undef TL_CONFIG__TYPE
+};
+static const long key_bounds[TL_CFG__COUNT][2] = {
+#define TL_CONFIG__BOUNDS(id, name, type, def, min, max, desc) { min, max },
+    TL_CONFIG_KEYS(TL_CONFIG__BOUNDS)
+#undef TL_CONFIG__BOUNDS
 };
 
-size_t tl_config_key_count(void) { return TL_CFG__COUNT; }
-
-const tl_config_schema_entry *tl_config_schema(tl_config_key k)
+/* The k-th string of a run. */
+static const char *nth(const char *s, int k)
 {
-    if ((unsigned)k >= (unsigned)TL_CFG__COUNT)
-        return NULL;
-    return &schema[k];
+    while (k-- > 0)
+        s += strlen(s) + 1;
+    return s;
 }
 
 int tl_config_find(const char *name)
 {
+    const char *s = key_names;
     int k;
-    for (k = 0; k < TL_CFG__COUNT; k++)
-        if (strcmp(schema[k].name, name) == 0)
+    for (k = 0; k < TL_CFG__COUNT; k++, s += strlen(s) + 1)
+        if (strcmp(s, name) == 0)
             return k;
     return -1;
 }
@@ -68,10 +78,10 @@ const char *tl_config_suggest(const char *name)
     size_t best_d = (size_t)-1, limit;
     int k;
     for (k = 0; k < TL_CFG__COUNT; k++) {
-        size_t d = edit_distance(name, schema[k].name);
+        size_t d = edit_distance(name, nth(key_names, k));
         if (d < best_d) {
             best_d = d;
-            best = schema[k].name;
+            best = nth(key_names, k);
         }
     }
     /* A third of the name's length, at least 2 edits: catches typos and
@@ -87,13 +97,13 @@ static size_t str_offset(tl_config_key k)
     size_t off = 0;
     int i;
     for (i = 0; i < (int)k; i++)
-        if (schema[i].type == TL_CFG_STR)
-            off += (size_t)schema[i].max + 1;
+        if (tl_config__types[i] == TL_CFG_STR)
+            off += (size_t)key_bounds[i][1] + 1;
     return off;
 }
 
-/* Status and key of an error, message empty. */
-static tl_config_status err_key(tl_config_error *err, tl_config_status st, const char *key)
+tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
+                                    const char *key)
 {
     if (!err)
         return st;
@@ -115,33 +125,25 @@ tl_config_status tl_config__err(tl_config_error *err, tl_config_status st,
     size_t n = sizeof err->message - 1;
     if (!err)
         return st;
-    err_key(err, st, key);
+    tl_config__err_key(err, st, key);
     strncat(err->message, m1 ? m1 : "", n);
     strncat(err->message, m2 ? m2 : "", n - strlen(err->message));
     strncat(err->message, m3 ? m3 : "", n - strlen(err->message));
     return st;
 }
-#else
-tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
-                                    const char *key)
-{
-    return err_key(err, st, key);
-}
 #endif
 
+#if TL_CONFIG_MESSAGES
 tl_config_status tl_config__unknown(tl_config_error *err, const char *name)
 {
-#if TL_CONFIG_MESSAGES
     const char *hint = tl_config_suggest(name);
     tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, "unknown key",
                    hint ? " (did you mean " : NULL, hint);
     if (hint && err)
         strncat(err->message, "?)", sizeof err->message - 1 - strlen(err->message));
     return TL_CONFIG_ERR_UNKNOWN_KEY;
-#else
-    return tl_config__err(err, TL_CONFIG_ERR_UNKNOWN_KEY, name, NULL, NULL, NULL);
-#endif
 }
+#endif
 
 /* Decimal text of v; only error messages need it. */
 static void format_long(long v, char *out, size_t cap)
@@ -166,21 +168,24 @@ static void format_long(long v, char *out, size_t cap)
 static int parse_long(const char *s, size_t len, long *out)
 {
     size_t i = 0;
-    unsigned long v = 0, lim;
-    int neg = 0;
+    unsigned long v = 0;
+    unsigned neg = 0;
     if (len > 0 && s[0] == '-') {
         neg = 1;
         i = 1;
     }
     if (i == len)
         return -1;
-    lim = neg ? 0UL - (unsigned long)TL_CONFIG__LONG_MIN : (unsigned long)TL_CONFIG__LONG_MAX;
     for (; i < len; i++) {
         unsigned d;
         if (s[i] < '0' || s[i] > '9')
             return -1;
         d = (unsigned)(s[i] - '0');
-        if (v > (lim - d) / 10)
+        /* Beyond LONG_MAX (or -LONG_MIN, one more) without dividing at
+         * run time: both end in ...7 and ...8. */
+        if (v > (unsigned long)TL_CONFIG__LONG_MAX / 10 ||
+            (v == (unsigned long)TL_CONFIG__LONG_MAX / 10 &&
+             d > (unsigned)(TL_CONFIG__LONG_MAX % 10) + neg))
             return -2;
         v = v * 10 + d;
     }
@@ -188,32 +193,30 @@ static int parse_long(const char *s, size_t len, long *out)
     return 0;
 }
 
-/* The error of a value that tl_config__put refused. */
-static tl_config_status put_error(const tl_config_schema_entry *e, tl_config_status st,
-                                  tl_config_error *err)
+/* The error of a value of key k that tl_config__put refused. */
+static tl_config_status put_error(tl_config_key k, tl_config_status st, tl_config_error *err)
 {
+    const char *name = nth(key_names, k);
 #if TL_CONFIG_MESSAGES
     char range[64];
     switch (st) {
     case TL_CONFIG_ERR_TYPE:
-        return tl_config__err(err, st, e->name, e->type == TL_CFG_INT
+        return tl_config__err(err, st, name, tl_config__types[k] == TL_CFG_INT
                               ? "expected an integer"
                               : "expected a boolean (true or false)", NULL, NULL);
     case TL_CONFIG_ERR_RANGE:
-        format_long(e->min, range, 24);
+        format_long(key_bounds[k][0], range, 24);
         strcat(range, "..");
-        format_long(e->max, range + strlen(range), 24);
-        return tl_config__err(err, st, e->name, "value out of range (allowed: ", range, ")");
+        format_long(key_bounds[k][1], range + strlen(range), 24);
+        return tl_config__err(err, st, name, "value out of range (allowed: ", range, ")");
     case TL_CONFIG_ERR_TOO_LONG:
-        format_long(e->max, range, 24);
-        return tl_config__err(err, st, e->name, "string too long (at most ", range,
-                              " bytes)");
+        format_long(key_bounds[k][1], range, 24);
+        return tl_config__err(err, st, name, "string too long (at most ", range, " bytes)");
     default:
-        return tl_config__err(err, st, e->name, "string is not valid UTF-8 text", NULL,
-                              NULL);
+        return tl_config__err(err, st, name, "string is not valid UTF-8 text", NULL, NULL);
     }
 #else
-    return tl_config__err(err, st, e->name, NULL, NULL, NULL);
+    return tl_config__err(err, st, name, NULL, NULL, NULL);
 #endif
 }
 
@@ -223,14 +226,14 @@ tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *tex
 {
     /* The text forms of a boolean; the index's low bit is the value. */
     static const char *const bools[] = { "false", "true", "0", "1" };
-    const tl_config_schema_entry *e = &schema[k];
+    const long *bounds = key_bounds[k];
     tl_config_status st = TL_CONFIG_OK;
     long v = 0;
     int r;
 
-    switch (e->type) {
+    switch (tl_config__types[k]) {
     case TL_CFG_STR:
-        if (len > (size_t)e->max)
+        if (len > (size_t)bounds[1])
             st = TL_CONFIG_ERR_TOO_LONG;
         else if (memchr(text, '\0', len) || !tl_json_utf8_valid(text, len))
             st = TL_CONFIG_ERR_ENCODING;
@@ -239,7 +242,7 @@ tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *tex
         r = parse_long(text, len, &v);
         if (r == -1)
             st = TL_CONFIG_ERR_TYPE;
-        else if (r == -2 || v < e->min || v > e->max)
+        else if (r == -2 || v < bounds[0] || v > bounds[1])
             st = TL_CONFIG_ERR_RANGE;
         break;
     default:
@@ -252,10 +255,10 @@ tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *tex
         break;
     }
     if (st != TL_CONFIG_OK)
-        return put_error(e, st, err);
+        return put_error(k, st, err);
     if (!cfg)
         return st;
-    if (e->type == TL_CFG_STR) {
+    if (tl_config__types[k] == TL_CFG_STR) {
         char *dst = cfg->strpool + str_offset(k);
         memcpy(dst, text, len);
         dst[len] = '\0';
@@ -301,18 +304,19 @@ tl_config_status tl_config_set_assignment(tl_config *cfg, const char *assignment
 
 void tl_config_init(tl_config *cfg)
 {
+    const char *def = key_defaults;
     int k;
     memset(cfg, 0, sizeof *cfg);
-    for (k = 0; k < TL_CFG__COUNT; k++) {
+    for (k = 0; k < TL_CFG__COUNT; k++, def += strlen(def) + 1) {
         /* Defaults are checked by the unit tests; here they just apply. */
-        (void)tl_config__put(cfg, (tl_config_key)k, schema[k].def, strlen(schema[k].def),
+        (void)tl_config__put(cfg, (tl_config_key)k, def, strlen(def),
                              TL_CFG_LAYER_DEFAULT, NULL);
     }
 }
 
 const char *tl_config_str(const tl_config *cfg, tl_config_key k)
 {
-    if ((unsigned)k >= (unsigned)TL_CFG__COUNT || schema[k].type != TL_CFG_STR)
+    if ((unsigned)k >= (unsigned)TL_CFG__COUNT || tl_config__types[k] != TL_CFG_STR)
         return "";
     return cfg->strpool + str_offset(k);
 }
@@ -342,7 +346,7 @@ int tl_config_format(const tl_config *cfg, tl_config_key k, char *out,
     const char *s;
     if (cap == 0 || (unsigned)k >= (unsigned)TL_CFG__COUNT)
         return -1;
-    switch (schema[k].type) {
+    switch (tl_config__types[k]) {
     case TL_CFG_INT:
         format_long(cfg->ival[k], out, cap);
         return 0;
@@ -357,20 +361,4 @@ int tl_config_format(const tl_config *cfg, tl_config_key k, char *out,
         return -1;
     strcpy(out, s);
     return 0;
-}
-
-const char *tl_config_status_name(tl_config_status st)
-{
-    switch (st) {
-    case TL_CONFIG_OK: return "ok";
-    case TL_CONFIG_ERR_SYNTAX: return "syntax error";
-    case TL_CONFIG_ERR_UNKNOWN_KEY: return "unknown key";
-    case TL_CONFIG_ERR_TYPE: return "wrong type";
-    case TL_CONFIG_ERR_RANGE: return "out of range";
-    case TL_CONFIG_ERR_TOO_LONG: return "too long";
-    case TL_CONFIG_ERR_DUPLICATE: return "duplicate key";
-    case TL_CONFIG_ERR_TOO_BIG: return "too big";
-    case TL_CONFIG_ERR_ENCODING: return "bad encoding";
-    }
-    return "unknown status";
 }

@@ -9,16 +9,20 @@
 #define TL_CONFIG__LONG_MIN LONG_MIN
 #define TL_CONFIG__LONG_MAX LONG_MAX
 
-/* Fill err (may be NULL) with status, key and the message m1 m2 m3;
- * returns st. Without messages the sentences (and whatever computes their
- * parts) are compiled out and only status and key are filled in. */
+/* Each key's tl_config_type. */
+extern const uint8_t tl_config__types[TL_CFG__COUNT];
+
+/* Fill err (may be NULL) with status and key, message empty; returns st. */
+tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
+                                    const char *key);
+
+/* The same with the message m1 m2 m3. Without messages the sentences (and
+ * whatever computes their parts) are compiled out. */
 #if TL_CONFIG_MESSAGES
 tl_config_status tl_config__err(tl_config_error *err, tl_config_status st,
                                 const char *key, const char *m1, const char *m2,
                                 const char *m3);
 #else
-tl_config_status tl_config__err_key(tl_config_error *err, tl_config_status st,
-                                    const char *key);
 #define tl_config__err(err, st, key, m1, m2, m3) tl_config__err_key((err), (st), (key))
 #endif
 
@@ -33,6 +37,11 @@ tl_config_status tl_config__put(tl_config *cfg, tl_config_key k, const char *tex
                                 tl_config_error *err);
 
 /* Fill err for a name that is no key, with a "did you mean" hint. */
+#if TL_CONFIG_MESSAGES
 tl_config_status tl_config__unknown(tl_config_error *err, const char *name);
+#else
+#define tl_config__unknown(err, name) \
+    tl_config__err_key((err), TL_CONFIG_ERR_UNKNOWN_KEY, (name))
+#endif
 
 #endif

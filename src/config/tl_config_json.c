@@ -71,7 +71,7 @@ static tl_config_status load_value(loader *ld, tl_config_key k, const char *path
         return fail_at(ld, tok_pos(v), TL_CONFIG_ERR_TYPE, path,
                        "null is not a value (remove the key to use the default)",
                        NULL);
-    switch (tl_config_schema(k)->type) {
+    switch (tl_config__types[k]) {
     case TL_CFG_STR: {
         long n;
         if (v->type != JSMN_STRING)

@@ -228,6 +228,7 @@ typedef struct {
 } tl_shadow__pending;
 
 typedef struct {
+    char thing[TL_SHADOW_THING_MAX + 1];
     char prefix[TL_SHADOW_PREFIX_MAX + 1];
     uint32_t counter;
     uint32_t timeout_ms;

@@ -31,6 +31,7 @@ tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg
     memset(c, 0, sizeof *c);
     c->topic_len = (uint16_t)(n - 3);   /* without "get" */
     memcpy(c->topic, tx, c->topic_len);
+    memcpy(c->thing, cfg->thing, strlen(cfg->thing) + 1);
     memcpy(c->prefix, prefix, strlen(prefix) + 1);
     c->counter = cfg->token_counter;
     c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
