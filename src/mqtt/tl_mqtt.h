@@ -344,7 +344,7 @@ int tl_mqtt_topic_matches(const char *filter, size_t filter_len, const char *top
 /* ---- In-flight window (tl_mqtt_inflight.c) ---- */
 
 typedef enum {
-    TL_MQTT_INFLIGHT_PENDING = 1,   /* id allocated, packet not sent yet */
+    TL_MQTT_INFLIGHT_PENDING = 1,   /* to be sent (again), with its id */
     TL_MQTT_INFLIGHT_SENT = 2       /* sent, waiting for its acknowledgement */
 } tl_mqtt_inflight_state;
 
@@ -368,8 +368,9 @@ typedef struct {
 tl_mqtt_status tl_mqtt_inflight_init(tl_mqtt_inflight *t, size_t window);
 
 /* Allocate the next id (1..65535, wrapping, skipping ids in flight) for a
- * packet of the given type, as PENDING with the caller's tag. ERR_WINDOW_FULL
- * if full. */
+ * packet of the given type that the caller sends now: SENT, with the
+ * caller's tag (if it cannot be sent, ack the id to free it).
+ * ERR_WINDOW_FULL if full. */
 tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
                                       uint16_t *id);
 

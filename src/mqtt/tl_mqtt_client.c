@@ -83,14 +83,14 @@ static tl_mqtt_client_status start_connect(tl_mqtt_client *c)
     return tl_mqtt__client_send_all(c, c->tx, len);
 }
 
-const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c, uint32_t seq)
+tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(tl_mqtt_client *c, uint16_t id, uint32_t seq)
 {
-    const tl_mqtt_inflight_entry *e;
-    size_t cur = 0;
-    while ((e = tl_mqtt_inflight_next(&c->inflight, TL_MQTT_PUBLISH, &cur)) != NULL &&
-           e->tag != seq)
-        ;
-    return e;
+    tl_mqtt_inflight_entry *e = c->inflight.entries, *end = e + c->inflight.count;
+    for (; e < end; e++) {
+        if (e->type == TL_MQTT_PUBLISH && (id ? e->packet_id == id : e->tag == seq))
+            return e;
+    }
+    return NULL;
 }
 
 /* Send journal messages not yet in flight while the window has room. */
@@ -105,28 +105,30 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
         n = 1;
     for (i = 0; i < n; i++) {
         uint32_t seq = c->journal->live[i].seq;
-        const tl_mqtt_inflight_entry *e = tl_mqtt__client_in_flight(c, seq);
+        tl_mqtt_inflight_entry *e = tl_mqtt__client_in_flight(c, 0, seq);
         tl_mqtt_journal_msg m;
         tl_mqtt_publish p;
         tl_mqtt_journal_status js;
         tl_mqtt_status st;
         tl_mqtt_client_status cs;
         size_t len;
-        uint16_t id = 0;
-        if (e) {   /* in flight: again only after a reconnect */
-            if (e->state != TL_MQTT_INFLIGHT_PENDING)
-                continue;
-            id = e->packet_id;
-        } else if (c->inflight.count >= c->inflight.window) {
+        uint16_t id;
+        if (e && e->state != TL_MQTT_INFLIGHT_PENDING)
+            continue;   /* sent: again only after a reconnect */
+        if (!e && c->inflight.count >= c->inflight.window)
             break;
-        }
         js = tl_mqtt_journal_read(c->journal, seq, &m);
         if (js != TL_MQTT_JOURNAL_OK) {
             tl_mqtt__client_say(c, TL_MQTT_LOG_UNREADABLE, js);
             continue;
         }
-        if (!id && tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_PUBLISH, seq, &id) != TL_MQTT_OK)
+        if (e) {
+            id = e->packet_id;
+            e->state = TL_MQTT_INFLIGHT_SENT;
+        } else if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_PUBLISH, seq, &id) !=
+                   TL_MQTT_OK) {
             break;
+        }
         memset(&p, 0, sizeof p);
         p.topic.ptr = m.topic;
         p.topic.len = m.topic_len;
@@ -141,13 +143,13 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
             tl_mqtt__client_say(c, TL_MQTT_LOG_UNSENDABLE, st);
             continue;
         }
-        tl_mqtt_journal_mark_sent(c->journal, seq);   /* before: it may arrive */
+        /* Before sending: it may arrive even if the send fails. */
+        c->journal->live[i].flags |= TL_MQTT_JOURNAL_F_SENT;
         if (i == 0) {   /* the head went out on this connection: see the poison rule */
             c->head_sent = 1;
             c->head_seq = seq;
             c->head_acks = c->acks;
         }
-        (void)tl_mqtt_inflight_set_state(&c->inflight, id, TL_MQTT_INFLIGHT_SENT);
         if ((cs = tl_mqtt__client_send_all(c, c->tx, len)) != TL_MQTT_CLIENT_OK ||
             (cs = tl_mqtt__client_send_all(c, m.payload, m.payload_len)) != TL_MQTT_CLIENT_OK)
             return cs;
@@ -191,13 +193,14 @@ static tl_mqtt_client_status on_puback(tl_mqtt_client *c, const tl_mqtt_packet *
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
     c->acks++;
-    e = tl_mqtt_inflight_find(&c->inflight, id);
-    seq = e ? e->tag : 0;
-    if (tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id) != TL_MQTT_OK) {
+    e = tl_mqtt__client_in_flight(c, id, 0);
+    if (!e) {
         tl_mqtt__client_say(c, TL_MQTT_LOG_STRAY_PUBACK, id);
         return TL_MQTT_CLIENT_OK;
     }
     /* Only journal messages are PUBLISHes in flight. */
+    seq = e->tag;
+    (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id);
     if ((js = tl_mqtt_journal_ack(c->journal, seq)) != TL_MQTT_JOURNAL_OK)
         tl_mqtt__client_say(c, TL_MQTT_LOG_ACK_LOST, js);
     if (c->cb.on_delivered)

@@ -51,40 +51,47 @@ uint32_t tl_mqtt_client_backoff_ms(const tl_mqtt_client *c, unsigned attempt)
     return lo + (span ? c->port.random(c->port.ctx) % (span + 1) : 0);
 }
 
+/* The client's status for a packet the codec refused. */
+static tl_mqtt_client_status refused(tl_mqtt_status st)
+{
+    return st == TL_MQTT_ERR_BUFFER_TOO_SMALL || st == TL_MQTT_ERR_PACKET_TOO_BIG
+               ? TL_MQTT_CLIENT_ERR_TOO_BIG
+               : TL_MQTT_CLIENT_ERR_ARGUMENT;
+}
+
 tl_mqtt_client_status tl_mqtt_client_publish(tl_mqtt_client *c, const char *topic,
                                              size_t topic_len, const uint8_t *payload,
                                              size_t payload_len, uint8_t qos, int retain,
                                              uint32_t *seq)
 {
     tl_mqtt_journal_status js;
+    tl_mqtt_client_status cs;
+    tl_mqtt_publish p;
     tl_mqtt_status st;
+    size_t len;
     if (!c || !topic || qos > 1)
         return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    if (qos == 0 && c->state != TL_MQTT_CLIENT_CONNECTED)
+        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
+    memset(&p, 0, sizeof p);
+    p.topic.ptr = topic;
+    p.topic.len = topic_len;
+    p.payload_len = payload_len;
+    p.qos = qos;
+    p.retain = retain;
+    p.packet_id = 1;   /* QoS 1 gets its id when it goes out */
+    /* QoS 0 is encoded into tx; QoS 1 only checked (cap 0) before it is
+     * stored: the codec's checks either way. */
+    st = tl_mqtt_encode_publish_header(&p, &c->cfg.codec, c->tx, qos ? 0 : c->tx_cap, &len);
+    if (st != TL_MQTT_OK && (qos == 0 || st != TL_MQTT_ERR_BUFFER_TOO_SMALL))
+        return refused(st);
     if (qos == 0) {
-        tl_mqtt_publish p;
-        size_t len;
-        tl_mqtt_client_status cs;
-        if (c->state != TL_MQTT_CLIENT_CONNECTED)
-            return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
-        memset(&p, 0, sizeof p);
-        p.topic.ptr = topic;
-        p.topic.len = topic_len;
-        p.payload = payload;
-        p.payload_len = payload_len;
-        p.retain = retain;
-        st = tl_mqtt_encode_publish_header(&p, &c->cfg.codec, c->tx, c->tx_cap, &len);
-        if (st != TL_MQTT_OK)
-            return st == TL_MQTT_ERR_BUFFER_TOO_SMALL ? TL_MQTT_CLIENT_ERR_TOO_BIG
-                                                      : TL_MQTT_CLIENT_ERR_ARGUMENT;
         if ((cs = tl_mqtt__client_send_all(c, c->tx, len)) != TL_MQTT_CLIENT_OK)
             return cs;
         return tl_mqtt__client_send_all(c, payload, payload_len);
     }
     if (!c->journal)
         return TL_MQTT_CLIENT_ERR_JOURNAL;
-    if (tl_mqtt_check_topic_name(topic, topic_len, &c->cfg.codec) != TL_MQTT_OK ||
-        (c->cfg.codec.aws_limits && payload_len > TL_MQTT_AWS_MAX_PAYLOAD))
-        return TL_MQTT_CLIENT_ERR_ARGUMENT;
     js = tl_mqtt_journal_append(c->journal, topic, topic_len, payload, payload_len, retain, seq);
     if (js == TL_MQTT_JOURNAL_ERR_FULL)
         return TL_MQTT_CLIENT_ERR_QUEUE_FULL;
@@ -107,10 +114,8 @@ static tl_mqtt_client_status send_request(tl_mqtt_client *c, int sub, const void
             : tl_mqtt_encode_unsubscribe(req, &c->cfg.codec, c->tx, c->tx_cap, &len);
     if (st != TL_MQTT_OK) {
         (void)tl_mqtt_inflight_ack(&c->inflight, sub ? TL_MQTT_SUBACK : TL_MQTT_UNSUBACK, id);
-        return st == TL_MQTT_ERR_BUFFER_TOO_SMALL ? TL_MQTT_CLIENT_ERR_TOO_BIG
-                                                  : TL_MQTT_CLIENT_ERR_ARGUMENT;
+        return refused(st);
     }
-    (void)tl_mqtt_inflight_set_state(&c->inflight, id, TL_MQTT_INFLIGHT_SENT);
     if (packet_id)
         *packet_id = id;
     return tl_mqtt__client_send_all(c, c->tx, len);

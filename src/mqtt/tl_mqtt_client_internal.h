@@ -22,8 +22,9 @@ tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c);
 /* Milliseconds now, from the port. */
 uint32_t tl_mqtt__client_now(const tl_mqtt_client *c);
 
-/* The in-flight PUBLISH of journal message seq, or NULL. */
-const tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(const tl_mqtt_client *c, uint32_t seq);
+/* The in-flight PUBLISH with packet id id, or (id 0) of journal message
+ * seq; NULL if none. */
+tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(tl_mqtt_client *c, uint16_t id, uint32_t seq);
 
 /* Poison messages (tl_mqtt_client_poison.c): the peer closed a connection
  * that was up; count it against the journal head if it is to blame, and

@@ -6,7 +6,7 @@
 void tl_mqtt__client_strike(tl_mqtt_client *c)
 {
     unsigned limit = c->cfg.poison_strikes ? c->cfg.poison_strikes : TL_MQTT_POISON_STRIKES;
-    const tl_mqtt_inflight_entry *e;
+    tl_mqtt_inflight_entry *e;
     tl_mqtt_journal_msg m;
     tl_mqtt_journal_status js;
     uint32_t head;
@@ -26,7 +26,7 @@ void tl_mqtt__client_strike(tl_mqtt_client *c)
     if (c->strikes < limit)
         return;
     c->strikes = 0;
-    if ((e = tl_mqtt__client_in_flight(c, head)) != NULL)   /* its packet id is free again */
+    if ((e = tl_mqtt__client_in_flight(c, 0, head)) != NULL)   /* its packet id is free again */
         (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, e->packet_id);
     if (tl_mqtt_journal_read(c->journal, head, &m) == TL_MQTT_JOURNAL_OK) {
         if (c->cb.on_dead)

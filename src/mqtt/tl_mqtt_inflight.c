@@ -65,7 +65,7 @@ tl_mqtt_status tl_mqtt_inflight_alloc(tl_mqtt_inflight *t, uint8_t type, uint32_
         t->next_id = (uint16_t)(cand + 1);   /* 65535 wraps to 0, read as 1 */
     } while (index_of(t, cand) != t->count);
     *id = cand;
-    return append(t, type, tag, cand, TL_MQTT_INFLIGHT_PENDING);
+    return append(t, type, tag, cand, TL_MQTT_INFLIGHT_SENT);
 }
 
 tl_mqtt_status tl_mqtt_inflight_restore(tl_mqtt_inflight *t, uint8_t type, uint32_t tag,
