@@ -284,14 +284,14 @@ static tl_mqtt_client_status consume(tl_mqtt_client *c, size_t len)
 /* Keep-alive and response deadlines; sets *wait to the time until the next. */
 static tl_mqtt_client_status timers(tl_mqtt_client *c, uint32_t *wait)
 {
-    uint32_t t = tl_mqtt__client_now(c), ka = (uint32_t)c->cfg.connect.keep_alive * 1000u, left;
+    uint32_t t = tl_mqtt__client_now(c), left;
     if (c->state == TL_MQTT_CLIENT_CONNECTING || c->ping_out) {
         left = until(t, c->deadline_ms);
         if (!left)
             return tl_mqtt__client_drop(c, TL_MQTT_CLIENT_ERR_TIMEOUT, TL_MQTT_LOG_NO_ANSWER,
                                         c->ping_out ? TL_MQTT_PINGRESP : TL_MQTT_CONNACK);
-    } else if (ka) {
-        left = until(t, c->last_tx_ms + ka);
+    } else if (c->cfg.connect.keep_alive) {
+        left = until(t, c->last_tx_ms + c->cfg.connect.keep_alive * 1000u);
         if (!left) {
             size_t len;
             (void)tl_mqtt_encode_pingreq(c->tx, c->tx_cap, &len);
@@ -302,7 +302,7 @@ static tl_mqtt_client_status timers(tl_mqtt_client *c, uint32_t *wait)
                 return c->last_error;
         }
     } else {
-        left = *wait;
+        return TL_MQTT_CLIENT_OK;   /* no keep-alive: nothing is due */
     }
     if (left < *wait)
         *wait = left;

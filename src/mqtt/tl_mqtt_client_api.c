@@ -32,8 +32,11 @@ tl_mqtt_client_status tl_mqtt_client_init(tl_mqtt_client *c, const tl_mqtt_clien
         c->cfg.io_timeout_ms = DEFAULT_TIMEOUT;
     if (!c->cfg.window || c->cfg.window > TL_MQTT_INFLIGHT_MAX)
         c->cfg.window = TL_MQTT_INFLIGHT_MAX;
-    tl_mqtt_decoder_init(&c->dec, rx, rx_cap);
-    (void)tl_mqtt_inflight_init(&c->inflight, c->cfg.window);
+    /* Zeroed above: an empty decoder and in-flight table but for these. */
+    c->dec.buf = rx;
+    c->dec.cap = rx_cap;
+    c->inflight.window = c->cfg.window;
+    c->inflight.next_id = 1;
     c->state = TL_MQTT_CLIENT_DISCONNECTED;
     c->next_attempt_ms = tl_mqtt__client_now(c);
     return TL_MQTT_CLIENT_OK;
@@ -43,10 +46,9 @@ uint32_t tl_mqtt_client_backoff_ms(const tl_mqtt_client *c, unsigned attempt)
 {
     uint32_t lo = c->cfg.reconnect_min_ms, hi = lo, span;
     unsigned i;
+    /* hi never passes the ceiling, which init made at least the floor. */
     for (i = 0; i <= attempt && hi < c->cfg.reconnect_max_ms; i++)
         hi = hi > c->cfg.reconnect_max_ms / 2 ? c->cfg.reconnect_max_ms : hi * 2;
-    if (hi > c->cfg.reconnect_max_ms)
-        hi = c->cfg.reconnect_max_ms;
     span = hi - lo;
     return lo + (span ? c->port.random(c->port.ctx) % (span + 1) : 0);
 }

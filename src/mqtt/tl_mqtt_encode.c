@@ -258,21 +258,24 @@ tl_mqtt_status tl_mqtt_encode_unsubscribe(const tl_mqtt_unsubscribe *u,
     return TL_MQTT_OK;
 }
 
-/* A packet whose body is nothing or just a packet id (has_id). */
+/* A packet whose body is nothing or just a packet id (has_id): 2 or 4
+ * bytes, the remaining length one byte. */
 static tl_mqtt_status small(uint8_t first, int has_id, uint16_t id, uint8_t *buf, size_t cap,
                             size_t *out_len)
 {
-    uint8_t *w;
-    tl_mqtt_status st;
+    size_t n = has_id ? 4u : 2u;
     if (out_len == NULL)
         return TL_MQTT_ERR_ARGUMENT;
     *out_len = 0;
     if (has_id && id == 0)
         return TL_MQTT_ERR_PACKET_ID;
-    if ((st = begin(&w, first, has_id ? 2u : 0u, 0, buf, cap, out_len)) != TL_MQTT_OK)
-        return st;
+    *out_len = n;
+    if (buf == NULL || cap < n)
+        return TL_MQTT_ERR_BUFFER_TOO_SMALL;
+    buf[0] = first;
+    buf[1] = (uint8_t)(n - 2);
     if (has_id)
-        (void)put_u16(w, id);
+        (void)put_u16(buf + 2, id);
     return TL_MQTT_OK;
 }
 
