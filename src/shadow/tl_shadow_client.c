@@ -75,9 +75,12 @@ tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c)
     return TL_SHADOW_OK;
 }
 
+/* What a request carries besides its clientToken. */
+enum { NO_STATE, STATE, STATE_REPORTED };
+
 static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, int resync,
-                                const char *pre, const char *body, size_t body_len,
-                                const char *post, uint32_t version, char *token_out);
+                                int shape, const char *body, size_t body_len,
+                                uint32_t version, char *token_out);
 
 int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8_t *codes,
                             size_t count)
@@ -95,7 +98,7 @@ int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8
     }
     c->subscribed = 1;
     c->last_error = TL_SHADOW_OK;
-    (void)request(c, TL_SHADOW_GET, 1, NULL, NULL, 0, NULL, 0, NULL);
+    (void)request(c, TL_SHADOW_GET, 1, NO_STATE, NULL, 0, 0, NULL);
     return 1;
 }
 
@@ -123,22 +126,23 @@ static int append(tl_shadow_client *c, size_t *o, const char *s, size_t n)
     return 1;
 }
 
-static int append_str(tl_shadow_client *c, size_t *o, const char *s)
-{
-    return s ? append(c, o, s, strlen(s)) : 1;
-}
-
 /*
- * Build and publish {["state":pre body post,]"clientToken":"..."[,"version":N]}
+ * Build and publish one of
+ *   {"clientToken":"T"[,"version":N]}                        NO_STATE
+ *   {"state":BODY,"clientToken":"T"[,"version":N]}           STATE
+ *   {"state":{"reported":BODY},"clientToken":"T"[,...]}      STATE_REPORTED
  * and register it as pending.
  */
 static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, int resync,
-                                const char *pre, const char *body, size_t body_len,
-                                const char *post, uint32_t version, char *token_out)
+                                int shape, const char *body, size_t body_len,
+                                uint32_t version, char *token_out)
 {
+    static const char *const heads[] = { "{\"clientToken\":\"", "{\"state\":",
+                                         "{\"state\":{\"reported\":" };
+    static const char *const mids[] = { "", ",\"clientToken\":\"", "},\"clientToken\":\"" };
     tl_shadow__pending *p = NULL;
-    char num[10];
-    size_t i, o = 0, tlen, topic_len;
+    char tail[24];   /* "[,"version":N]} */
+    size_t i, o = 0, tlen, n = 1, topic_len;
     int rc;
     for (i = 0; i < TL_SHADOW_MAX_PENDING && !p; i++)
         if (!c->pending[i].token[0])
@@ -153,15 +157,16 @@ static tl_shadow_status request(tl_shadow_client *c, tl_shadow_action action, in
     p->token[tlen++] = '-';
     tlen += put_u32(p->token + tlen, c->counter++);
     p->token[tlen] = '\0';
-    if (!append_str(c, &o, "{") ||
-        (body && (!append_str(c, &o, "\"state\":") || !append_str(c, &o, pre) ||
-                  !append(c, &o, body, body_len) || !append_str(c, &o, post) ||
-                  !append_str(c, &o, ","))) ||
-        !append_str(c, &o, "\"clientToken\":\"") || !append(c, &o, p->token, tlen) ||
-        !append_str(c, &o, "\"") ||
-        (version && (!append_str(c, &o, ",\"version\":") ||
-                     !append(c, &o, num, put_u32(num, version)))) ||
-        !append_str(c, &o, "}")) {
+    tail[0] = '"';
+    if (version) {
+        memcpy(tail + 1, ",\"version\":", 11);
+        n = 12 + put_u32(tail + 12, version);
+    }
+    tail[n++] = '}';
+    if (!append(c, &o, heads[shape], strlen(heads[shape])) ||
+        !append(c, &o, body ? body : "", body_len) ||
+        !append(c, &o, mids[shape], strlen(mids[shape])) || !append(c, &o, p->token, tlen) ||
+        !append(c, &o, tail, n)) {
         p->token[0] = '\0';
         c->last_error = TL_SHADOW_ERR_TOO_BIG;
         return TL_SHADOW_ERR_TOO_BIG;
@@ -187,14 +192,14 @@ tl_shadow_status tl_shadow_get(tl_shadow_client *c, char *token_out)
 {
     if (!c)
         return TL_SHADOW_ERR_ARGUMENT;
-    return request(c, TL_SHADOW_GET, 0, NULL, NULL, 0, NULL, 0, token_out);
+    return request(c, TL_SHADOW_GET, 0, NO_STATE, NULL, 0, 0, token_out);
 }
 
 tl_shadow_status tl_shadow_delete(tl_shadow_client *c, char *token_out)
 {
     if (!c)
         return TL_SHADOW_ERR_ARGUMENT;
-    return request(c, TL_SHADOW_DELETE, 0, NULL, NULL, 0, NULL, 0, token_out);
+    return request(c, TL_SHADOW_DELETE, 0, NO_STATE, NULL, 0, 0, token_out);
 }
 
 /* A state fragment must be one strict JSON object within the limits. */
@@ -224,7 +229,7 @@ tl_shadow_status tl_shadow_update(tl_shadow_client *c, const char *state, size_t
     /* state, desired/reported, then AWS's six levels. */
     if ((st = check_object(c, state, len, 8)) != TL_SHADOW_OK)
         return st;
-    return request(c, TL_SHADOW_UPDATE, 0, NULL, state, len, NULL, version, token_out);
+    return request(c, TL_SHADOW_UPDATE, 0, STATE, state, len, version, token_out);
 }
 
 tl_shadow_status tl_shadow_report(tl_shadow_client *c, const char *reported, size_t len,
@@ -235,7 +240,7 @@ tl_shadow_status tl_shadow_report(tl_shadow_client *c, const char *reported, siz
         return TL_SHADOW_ERR_ARGUMENT;
     if ((st = check_object(c, reported, len, 7)) != TL_SHADOW_OK)
         return st;
-    return request(c, TL_SHADOW_UPDATE, 0, "{\"reported\":", reported, len, "}", 0, token_out);
+    return request(c, TL_SHADOW_UPDATE, 0, STATE_REPORTED, reported, len, 0, token_out);
 }
 
 void tl_shadow__finish(tl_shadow_client *c, size_t i, tl_shadow_response *r)

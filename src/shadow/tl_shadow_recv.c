@@ -8,10 +8,17 @@
  * metadata mirrors them. Deeper than this is not a shadow document. */
 #define MAX_DEPTH 12
 
+/* The members a shadow message may have that the client reads. */
+enum { K_TOKEN, K_VERSION, K_CODE, K_MESSAGE, K_STATE, K_DELTA, K_CURRENT, K_COUNT };
+static const char *const key_names[K_COUNT] = {
+    "clientToken", "version", "code", "message", "state", "delta", "current"
+};
+
 typedef struct {
     tl_shadow_client *c;
     const char *js;
     int n;                       /* tokens */
+    int top[K_COUNT];            /* the top-level object's members */
     char what[20];               /* "update/accepted" for on_error */
 } msg;
 
@@ -24,21 +31,28 @@ static int skip(const msg *m, int i)
     return i;
 }
 
-/* The value token of member key in object token obj, or -1. */
-static int member(const msg *m, int obj, const char *key)
+/*
+ * One pass over the members of object token obj: at[k] is the value token
+ * of member key_names[k] (the first one if repeated), or -1. Returns -1 if
+ * obj is not an object token (at[] all -1 then), else 0.
+ */
+static int members(const msg *m, int obj, int at[K_COUNT])
 {
     const jsmntok_t *t = m->c->tok;
-    size_t klen = strlen(key);
-    int i, k;
+    int i, k, n;
+    for (k = 0; k < K_COUNT; k++)
+        at[k] = -1;
     if (obj < 0 || t[obj].type != JSMN_OBJECT)
         return -1;
-    for (i = obj + 1, k = 0; k < t[obj].size && i + 1 < m->n; k++) {
-        if (t[i].type == JSMN_STRING && (size_t)(t[i].end - t[i].start) == klen &&
-            memcmp(m->js + t[i].start, key, klen) == 0)
-            return i + 1;
+    for (i = obj + 1, n = 0; n < t[obj].size && i + 1 < m->n; n++) {
+        size_t len = (size_t)(t[i].end - t[i].start);
+        for (k = 0; k < K_COUNT; k++)
+            if (at[k] < 0 && t[i].type == JSMN_STRING && len == strlen(key_names[k]) &&
+                memcmp(m->js + t[i].start, key_names[k], len) == 0)
+                at[k] = i + 1;
         i = skip(m, i + 1);
     }
-    return -1;
+    return 0;
 }
 
 static tl_shadow_span span_of(const msg *m, int i)
@@ -51,30 +65,33 @@ static tl_shadow_span span_of(const msg *m, int i)
     return s;
 }
 
-/* An unsigned integer primitive (version, code). -1: not one. */
+/* Is token i (-1: absent) there and not an object? */
+static int not_object(const msg *m, int i)
+{
+    return i >= 0 && m->c->tok[i].type != JSMN_OBJECT;
+}
+
+/* An unsigned integer primitive (version, code) at token i: 0 if absent
+ * (i < 0), -1 if not such a number. */
 static int read_u32(const msg *m, int i, uint32_t *out)
 {
-    const jsmntok_t *t = &m->c->tok[i];
+    const jsmntok_t *t = &m->c->tok[i < 0 ? 0 : i];
     uint32_t v = 0;
     int p;
+    *out = 0;
+    if (i < 0)
+        return 0;
     if (t->type != JSMN_PRIMITIVE || t->end == t->start)
         return -1;
     for (p = t->start; p < t->end; p++) {
-        char ch = m->js[p];
-        if (ch < '0' || ch > '9' || v > (0xFFFFFFFFu - (uint32_t)(ch - '0')) / 10u)
+        unsigned d = (unsigned)(m->js[p] - '0');
+        /* Beyond 4294967295 without dividing at run time. */
+        if (d > 9 || v > 429496729u || (v == 429496729u && d > 5))
             return -1;
-        v = v * 10u + (uint32_t)(ch - '0');
+        v = v * 10u + d;
     }
     *out = v;
     return 0;
-}
-
-/* The "version" member of object obj: 0 if absent, -1 if malformed. */
-static int version_of(const msg *m, int obj, uint32_t *v)
-{
-    int i = member(m, obj, "version");
-    *v = 0;
-    return i < 0 ? 0 : read_u32(m, i, v);
 }
 
 static int refuse(msg *m, tl_shadow_status st)
@@ -87,7 +104,7 @@ static int refuse(msg *m, tl_shadow_status st)
 static int find_pending(msg *m, tl_shadow_action a)
 {
     tl_shadow_client *c = m->c;
-    int i = member(m, 0, "clientToken"), s;
+    int i = m->top[K_TOKEN], s;
     if (i < 0 || c->tok[i].type != JSMN_STRING)
         return -1;
     /* Tokens longer than ours cannot be ours: -1 from unescape. */
@@ -135,35 +152,34 @@ static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
 {
     tl_shadow_client *c = m->c;
     tl_shadow_response r;
-    uint32_t v = 0;
-    int slot = find_pending(m, a), i, dtok = -1;
+    uint32_t v, code;
+    int slot = find_pending(m, a), sub[K_COUNT], st = m->top[K_STATE], dtok = -1;
     if (slot < 0)
         return 1;   /* somebody else's request: not ours to answer */
     memset(&r, 0, sizeof r);
     r.document = span_of(m, 0);
-    if (version_of(m, 0, &v) < 0)
+    if (read_u32(m, m->top[K_VERSION], &v) < 0)
         return malformed(m, slot, &r);
     r.version = v;
     if (k == TL_SHADOW_TOPIC_REJECTED) {
-        uint32_t code = 0;
         r.status = TL_SHADOW_ERR_REJECTED;
-        if ((i = member(m, 0, "code")) >= 0 && read_u32(m, i, &code) == 0 && code < 1000)
+        if (read_u32(m, m->top[K_CODE], &code) == 0 && code < 1000)
             r.code = (int)code;
         c->message[0] = '\0';
-        if ((i = member(m, 0, "message")) >= 0)
-            rejected_text(m, i);
+        if (m->top[K_MESSAGE] >= 0)
+            rejected_text(m, m->top[K_MESSAGE]);
         r.message = c->message;
         c->last_error = TL_SHADOW_ERR_REJECTED;
         tl_shadow__finish(c, (size_t)slot, &r);
         return 1;
     }
     r.status = TL_SHADOW_OK;
-    if ((i = member(m, 0, "state")) >= 0) {
-        if (c->tok[i].type != JSMN_OBJECT)
-            return malformed(m, slot, &r);
-        r.state = span_of(m, i);
-        if (a == TL_SHADOW_GET && (dtok = member(m, i, "delta")) >= 0 &&
-            c->tok[dtok].type != JSMN_OBJECT)
+    if (not_object(m, st))
+        return malformed(m, slot, &r);
+    r.state = span_of(m, st);
+    if (a == TL_SHADOW_GET && members(m, st, sub) == 0) {
+        dtok = sub[K_DELTA];
+        if (not_object(m, dtok))
             return malformed(m, slot, &r);
     }
     c->version = a == TL_SHADOW_DELETE ? 0 : v;
@@ -182,8 +198,8 @@ static int delta(msg *m)
 {
     tl_shadow_client *c = m->c;
     tl_shadow_delta d;
-    int s = member(m, 0, "state");
-    if (s < 0 || c->tok[s].type != JSMN_OBJECT || version_of(m, 0, &d.version) < 0)
+    int s = m->top[K_STATE];
+    if (s < 0 || not_object(m, s) || read_u32(m, m->top[K_VERSION], &d.version) < 0)
         return refuse(m, TL_SHADOW_ERR_JSON);
     if (d.version)
         c->version = d.version;
@@ -197,17 +213,15 @@ static int delta(msg *m)
 static int documents(msg *m)
 {
     tl_shadow_client *c = m->c;
-    int cur = member(m, 0, "current"), s;
+    int cur[K_COUNT];
     uint32_t v;
-    if (cur < 0 || c->tok[cur].type != JSMN_OBJECT || version_of(m, cur, &v) < 0)
-        return refuse(m, TL_SHADOW_ERR_JSON);
-    s = member(m, cur, "state");
-    if (s >= 0 && c->tok[s].type != JSMN_OBJECT)
+    if (members(m, m->top[K_CURRENT], cur) < 0 || read_u32(m, cur[K_VERSION], &v) < 0 ||
+        not_object(m, cur[K_STATE]))
         return refuse(m, TL_SHADOW_ERR_JSON);
     if (v)
         c->version = v;
     if (c->cb.on_documents)
-        c->cb.on_documents(c->cb.user, span_of(m, s), v);
+        c->cb.on_documents(c->cb.user, span_of(m, cur[K_STATE]), v);
     return 1;
 }
 
@@ -233,6 +247,7 @@ int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topi
     if (n < 1 || c->tok[0].type != JSMN_OBJECT)
         return refuse(&m, TL_SHADOW_ERR_JSON);
     m.n = n;
+    members(&m, 0, m.top);
     if (k == TL_SHADOW_TOPIC_DELTA)
         return delta(&m);
     if (k == TL_SHADOW_TOPIC_DOCUMENTS)
