@@ -274,7 +274,7 @@ static tl_mqtt_client_status consume(tl_mqtt_client *c, size_t len)
         if (st == TL_MQTT_NEED_MORE)
             break;
         if (st != TL_MQTT_COMPLETE)
-            return protocol_error(c, tl_mqtt_decoder_error(&c->dec));
+            return protocol_error(c, c->dec.error);
         if ((cs = dispatch(c, &pkt)) != TL_MQTT_CLIENT_OK)
             return cs;
     }

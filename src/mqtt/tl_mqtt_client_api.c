@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tl_mqtt_client_internal.h"
+#include "tl_mqtt_internal.h"
 
 #define DEFAULT_TIMEOUT 10000u
 
@@ -106,16 +107,26 @@ tl_mqtt_client_status tl_mqtt_client_publish(tl_mqtt_client *c, const char *topi
     return TL_MQTT_CLIENT_OK;
 }
 
-/* Common part of SUBSCRIBE and UNSUBSCRIBE. */
-static tl_mqtt_client_status send_request(tl_mqtt_client *c, int sub, const void *req,
-                                          uint16_t id, uint16_t *packet_id)
+/* Checks and a packet id for a SUBSCRIBE or UNSUBSCRIBE of count filters. */
+static tl_mqtt_client_status request(tl_mqtt_client *c, const void *filters, size_t count,
+                                     uint8_t type, uint16_t *id)
 {
-    size_t len;
-    tl_mqtt_status st =
-        sub ? tl_mqtt_encode_subscribe(req, &c->cfg.codec, c->tx, c->tx_cap, &len)
-            : tl_mqtt_encode_unsubscribe(req, &c->cfg.codec, c->tx, c->tx_cap, &len);
+    if (!c || !filters || count == 0 || count > TL_MQTT_MAX_FILTERS)
+        return TL_MQTT_CLIENT_ERR_ARGUMENT;
+    if (c->state != TL_MQTT_CLIENT_CONNECTED)
+        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
+    if (tl_mqtt_inflight_alloc(&c->inflight, type, 0, id) != TL_MQTT_OK)
+        return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
+    return TL_MQTT_CLIENT_OK;
+}
+
+/* Send the request with id that the codec encoded (st, len) into tx, or
+ * free the id if it refused it. */
+static tl_mqtt_client_status send_request(tl_mqtt_client *c, tl_mqtt_status st, size_t len,
+                                          uint8_t ack_type, uint16_t id, uint16_t *packet_id)
+{
     if (st != TL_MQTT_OK) {
-        (void)tl_mqtt_inflight_ack(&c->inflight, sub ? TL_MQTT_SUBACK : TL_MQTT_UNSUBACK, id);
+        (void)tl_mqtt_inflight_ack(&c->inflight, ack_type, id);
         return refused(st);
     }
     if (packet_id)
@@ -126,31 +137,29 @@ static tl_mqtt_client_status send_request(tl_mqtt_client *c, int sub, const void
 tl_mqtt_client_status tl_mqtt_client_subscribe(tl_mqtt_client *c, const tl_mqtt_filter *filters,
                                                size_t count, uint16_t *packet_id)
 {
-    tl_mqtt_subscribe s;
-    if (!c || !filters || count == 0 || count > TL_MQTT_MAX_FILTERS)
-        return TL_MQTT_CLIENT_ERR_ARGUMENT;
-    if (c->state != TL_MQTT_CLIENT_CONNECTED)
-        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
-    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_SUBSCRIBE, 0, &s.packet_id) != TL_MQTT_OK)
-        return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
-    s.count = count;
-    memcpy(s.filters, filters, count * sizeof *filters);
-    return send_request(c, 1, &s, s.packet_id, packet_id);
+    size_t len;
+    uint16_t id;
+    tl_mqtt_status st;
+    tl_mqtt_client_status cs = request(c, filters, count, TL_MQTT_SUBSCRIBE, &id);
+    if (cs != TL_MQTT_CLIENT_OK)
+        return cs;
+    st = tl_mqtt__encode_subscribe(id, filters, count, &c->cfg.codec, c->tx, c->tx_cap, &len);
+    return send_request(c, st, len, TL_MQTT_SUBACK, id, packet_id);
 }
 
 tl_mqtt_client_status tl_mqtt_client_unsubscribe(tl_mqtt_client *c, const tl_mqtt_str *filters,
                                                  size_t count, uint16_t *packet_id)
 {
     tl_mqtt_unsubscribe u;
-    if (!c || !filters || count == 0 || count > TL_MQTT_MAX_FILTERS)
-        return TL_MQTT_CLIENT_ERR_ARGUMENT;
-    if (c->state != TL_MQTT_CLIENT_CONNECTED)
-        return TL_MQTT_CLIENT_ERR_NOT_CONNECTED;
-    if (tl_mqtt_inflight_alloc(&c->inflight, TL_MQTT_UNSUBSCRIBE, 0, &u.packet_id) != TL_MQTT_OK)
-        return TL_MQTT_CLIENT_ERR_WINDOW_FULL;
+    size_t len;
+    tl_mqtt_status st;
+    tl_mqtt_client_status cs = request(c, filters, count, TL_MQTT_UNSUBSCRIBE, &u.packet_id);
+    if (cs != TL_MQTT_CLIENT_OK)
+        return cs;
     u.count = count;
     memcpy(u.filters, filters, count * sizeof *filters);
-    return send_request(c, 0, &u, u.packet_id, packet_id);
+    st = tl_mqtt_encode_unsubscribe(&u, &c->cfg.codec, c->tx, c->tx_cap, &len);
+    return send_request(c, st, len, TL_MQTT_UNSUBACK, u.packet_id, packet_id);
 }
 
 void tl_mqtt_client_disconnect(tl_mqtt_client *c)

@@ -208,30 +208,39 @@ static size_t max_filters(const tl_mqtt_options *opt)
     return TL_MQTT_MAX_FILTERS;
 }
 
-tl_mqtt_status tl_mqtt_encode_subscribe(const tl_mqtt_subscribe *s, const tl_mqtt_options *opt,
-                                        uint8_t *buf, size_t cap, size_t *out_len)
+tl_mqtt_status tl_mqtt__encode_subscribe(uint16_t packet_id, const tl_mqtt_filter *f,
+                                         size_t count, const tl_mqtt_options *opt,
+                                         uint8_t *buf, size_t cap, size_t *out_len)
 {
     uint8_t *w;
     size_t i, rem = 2;
-    tl_mqtt_status st = start(s, out_len);
-    if (st != TL_MQTT_OK ||
-        (st = check_list(s->packet_id, s->count, max_filters(opt))) != TL_MQTT_OK)
+    tl_mqtt_status st = start(f, out_len);
+    if (st != TL_MQTT_OK || (st = check_list(packet_id, count, max_filters(opt))) != TL_MQTT_OK)
         return st;
-    for (i = 0; i < s->count; i++) {
-        const tl_mqtt_filter *f = &s->filters[i];
-        if ((st = tl_mqtt_check_topic_filter(f->filter.ptr, f->filter.len, opt)) != TL_MQTT_OK ||
-            (st = check_qos(f->qos)) != TL_MQTT_OK)
+    for (i = 0; i < count; i++) {
+        if ((st = tl_mqtt_check_topic_filter(f[i].filter.ptr, f[i].filter.len, opt)) !=
+                TL_MQTT_OK ||
+            (st = check_qos(f[i].qos)) != TL_MQTT_OK)
             return st;
-        rem += 3 + f->filter.len;
+        rem += 3 + f[i].filter.len;
     }
     if ((st = begin(&w, 0x82, rem, 0, buf, cap, out_len)) != TL_MQTT_OK)
         return st;
-    w = put_u16(w, s->packet_id);
-    for (i = 0; i < s->count; i++) {
-        w = put_field(w, s->filters[i].filter.ptr, s->filters[i].filter.len);
-        *w++ = s->filters[i].qos;
+    w = put_u16(w, packet_id);
+    for (i = 0; i < count; i++) {
+        w = put_field(w, f[i].filter.ptr, f[i].filter.len);
+        *w++ = f[i].qos;
     }
     return TL_MQTT_OK;
+}
+
+tl_mqtt_status tl_mqtt_encode_subscribe(const tl_mqtt_subscribe *s, const tl_mqtt_options *opt,
+                                        uint8_t *buf, size_t cap, size_t *out_len)
+{
+    tl_mqtt_status st = start(s, out_len);
+    if (st != TL_MQTT_OK)
+        return st;
+    return tl_mqtt__encode_subscribe(s->packet_id, s->filters, s->count, opt, buf, cap, out_len);
 }
 
 tl_mqtt_status tl_mqtt_encode_unsubscribe(const tl_mqtt_unsubscribe *u,

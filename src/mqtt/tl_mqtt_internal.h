@@ -14,6 +14,12 @@
  * tl_mqtt_check_string() checks them, UTF-8 only with utf8. */
 tl_mqtt_status tl_mqtt__check_field(const void *p, size_t len, int utf8);
 
+/* tl_mqtt_encode_subscribe() from the packet id and an array of count
+ * filters (the client's, without copying them into a tl_mqtt_subscribe). */
+tl_mqtt_status tl_mqtt__encode_subscribe(uint16_t packet_id, const tl_mqtt_filter *f,
+                                         size_t count, const tl_mqtt_options *opt,
+                                         uint8_t *buf, size_t cap, size_t *out_len);
+
 /* The part of a topic that AWS IoT limits count: after "$aws/rules/<rule>/". */
 size_t tl_mqtt__aws_counted_offset(const char *t, size_t len);
 

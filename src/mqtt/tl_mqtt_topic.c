@@ -33,7 +33,7 @@ static tl_mqtt_status check_topic(const char *t, size_t len, const tl_mqtt_optio
                                   int filter)
 {
     size_t i, off, slashes = 0;
-    tl_mqtt_status st = tl_mqtt_check_string(t, len);
+    tl_mqtt_status st = tl_mqtt__check_field(t, len, 1);
     if (st != TL_MQTT_OK)
         return st;
     if (len == 0)
