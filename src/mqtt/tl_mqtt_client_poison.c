@@ -10,7 +10,7 @@ void tl_mqtt__client_strike(tl_mqtt_client *c)
     tl_mqtt_journal_msg m;
     tl_mqtt_journal_status js;
     uint32_t head;
-    if (!c->journal || !c->head_sent || !c->journal->count)
+    if (!c->head_sent || !c->journal->count)   /* head_sent: there is a journal */
         return;
     head = c->journal->live[0].seq;
     /* A PUBACK after the head went out means the broker was still taking
