@@ -82,22 +82,12 @@ size_t tl_shadow__suffix(char *out, tl_shadow_action action, tl_shadow_topic_kin
     return n;
 }
 
-/* Append s to out at *o, keeping room for the NUL; 0 if it does not fit. */
-static int put(char *out, size_t cap, size_t *o, const char *s)
-{
-    size_t n = strlen(s);
-    if (*o + n >= cap)
-        return 0;
-    memcpy(out + *o, s, n);
-    *o += n;
-    return 1;
-}
-
 long tl_shadow_build_topic(const char *thing, const char *shadow, tl_shadow_action action,
                            tl_shadow_topic_kind kind, char *out, size_t cap)
 {
     char sfx[20];   /* "update/documents" */
-    size_t o = 0;
+    const char *part[6];
+    size_t o = 0, i, n;
     int named = shadow && shadow[0];
     if (!out || cap == 0 || !thing || !tl_shadow_thing_name_valid(thing, strlen(thing)) ||
         (named && !tl_shadow_name_valid(shadow, strlen(shadow))) ||
@@ -106,14 +96,19 @@ long tl_shadow_build_topic(const char *thing, const char *shadow, tl_shadow_acti
     if (kind >= TL_SHADOW_TOPIC_DELTA && action != TL_SHADOW_UPDATE)
         return -1;
     tl_shadow__suffix(sfx, action, kind);
-    if (!put(out, cap, &o, "$aws/things/") || !put(out, cap, &o, thing) ||
-        !put(out, cap, &o, "/shadow/"))
-        return -1;
-    if (named && (!put(out, cap, &o, "name/") || !put(out, cap, &o, shadow) ||
-                  !put(out, cap, &o, "/")))
-        return -1;
-    if (!put(out, cap, &o, sfx))
-        return -1;
+    part[0] = "$aws/things/";
+    part[1] = thing;
+    part[2] = named ? "/shadow/name/" : "/shadow/";
+    part[3] = named ? shadow : "";
+    part[4] = named ? "/" : "";
+    part[5] = sfx;
+    for (i = 0; i < 6; i++) {
+        n = strlen(part[i]);
+        if (o + n >= cap)   /* room for the NUL */
+            return -1;
+        memcpy(out + o, part[i], n);
+        o += n;
+    }
     out[o] = '\0';
     return (long)o;
 }
