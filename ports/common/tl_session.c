@@ -172,7 +172,9 @@ static void on_message(void *user, const tl_mqtt_publish *m)
 static void on_delta(void *user, const tl_shadow_delta *d)
 {
     tl_session *s = user;
-    tl_shadow_report(&s->shadow, d->state.ptr, d->state.len, NULL);
+    tl_shadow_status st = tl_shadow_report(&s->shadow, d->state.ptr, d->state.len, NULL);
+    if (st != TL_SHADOW_OK)   /* too big for a journal record, queue full... */
+        fail(s, "shadow report", tl_shadow_status_text(st));
 }
 
 static int setup_tls(tl_session *s)
@@ -228,9 +230,11 @@ static int setup_mqtt(tl_session *s)
     tl_shadow_callbacks scb;
     size_t spare_len;
     /* The MQTT client keeps nothing in its buffers across the connect
-     * callback (it encodes CONNECT and resets its decoder after it), so
-     * they can live in the TLS validation state, dead after a handshake. */
+     * callback (it encodes CONNECT and resets its decoder after it), nor
+     * the journal in its work buffer between calls, so they can live in
+     * the TLS validation state, dead after a handshake: tx, work, rx. */
     uint8_t *spare = tl_tls_client_spare(&s->tls, &spare_len);
+    uint8_t *work = spare + TL_SESSION_MQTT_TX, *rx = work + TL_SESSION_JOURNAL_WORK;
     const char *thing = tl_config_str(&s->cfg, TL_CFG_AWS_THING_NAME);
     const char *id = tl_config_str(&s->cfg, TL_CFG_MQTT_CLIENT_ID);
     port.ctx = s;
@@ -238,18 +242,20 @@ static int setup_mqtt(tl_session *s)
         return fail(s, "aws.thing_name is empty", NULL);
     if (!id[0])
         id = thing;
+    if (spare_len < TL_SESSION_MQTT_TX + TL_SESSION_JOURNAL_WORK + 1024)
+        return fail(s, "MQTT buffers: TL_SESSION_MQTT_TX + JOURNAL_WORK too large", NULL);
     if (s->board->journal_flash) {
         tl_mqtt_journal_status js;
         if (tl_port_journal_flash_open(&s->jflash, s->board->journal_flash) != TL_PORT_OK)
             return fail(s, "QoS 1 journal: flash region unusable", NULL);
-        js = tl_mqtt_journal_open(&s->journal, &s->jflash.vtable, s->jwork, sizeof s->jwork,
+        js = tl_mqtt_journal_open(&s->journal, &s->jflash.vtable, work, TL_SESSION_JOURNAL_WORK,
                                   tl_port_journal_flash_capacity(&s->jflash));
         if (js != TL_MQTT_JOURNAL_OK && js != TL_MQTT_JOURNAL_ERR_FULL)
             return fail(s, "QoS 1 journal in flash", NULL);
     } else {
 #if TL_SESSION_JOURNAL > 0
         tl_mqtt_journal_ram_init(&s->jstore, s->jbuf, sizeof s->jbuf, 0);
-        if (tl_mqtt_journal_open(&s->journal, &s->jstore.vtable, s->jwork, sizeof s->jwork,
+        if (tl_mqtt_journal_open(&s->journal, &s->jstore.vtable, work, TL_SESSION_JOURNAL_WORK,
                                  sizeof s->jbuf / 2) != TL_MQTT_JOURNAL_OK)
             return fail(s, "QoS 1 journal", NULL);
 #else
@@ -270,10 +276,9 @@ static int setup_mqtt(tl_session *s)
     s->mcb.on_suback = on_suback;
     s->mcb.on_message = on_message;
     s->mcb.user = s;
-    if (spare_len < TL_SESSION_MQTT_TX + 1024 ||
-        tl_mqtt_client_init(&s->mqtt, &s->mcfg, &port, &s->mcb, &s->journal, spare,
-                            TL_SESSION_MQTT_TX, spare + TL_SESSION_MQTT_TX,
-                            spare_len - TL_SESSION_MQTT_TX) != TL_MQTT_CLIENT_OK)
+    if (tl_mqtt_client_init(&s->mqtt, &s->mcfg, &port, &s->mcb, &s->journal, spare,
+                            TL_SESSION_MQTT_TX, rx, (size_t)(spare + spare_len - rx)) !=
+        TL_MQTT_CLIENT_OK)
         return fail(s, "MQTT client setup", NULL);
     memset(&sc, 0, sizeof sc);
     sc.thing = thing;

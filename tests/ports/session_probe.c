@@ -315,7 +315,7 @@ int main(int argc, char **argv)
         tl_tls_client_spare(&p->s.tls, &spare);
         /* The MQTT buffers' sizes: the largest packet the session takes in. */
         printf("started %s:%u mqtt_tx=%u mqtt_rx=%zu\n", p->s.host, (unsigned)p->s.port,
-               (unsigned)TL_SESSION_MQTT_TX, spare - TL_SESSION_MQTT_TX);
+               (unsigned)TL_SESSION_MQTT_TX, spare - TL_SESSION_MQTT_TX - TL_SESSION_JOURNAL_WORK);
     }
     p->orig = p->s.mqtt.cb;
     p->s.mqtt.cb.connect = p_connect;
