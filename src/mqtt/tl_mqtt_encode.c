@@ -108,7 +108,7 @@ tl_mqtt_status tl_mqtt_encode_connect(const tl_mqtt_connect *c, const tl_mqtt_op
             return TL_MQTT_ERR_KEEP_ALIVE;
     }
     if (c->has_will) {
-        if ((st = tl_mqtt_check_topic_name(c->will_topic.ptr, c->will_topic.len, opt)) !=
+        if ((st = tl_mqtt__check_topic(c->will_topic.ptr, c->will_topic.len, opt, 0)) !=
                 TL_MQTT_OK ||
             (st = tl_mqtt__check_field(c->will_message.ptr, c->will_message.len, 0)) !=
                 TL_MQTT_OK)
@@ -158,7 +158,7 @@ static tl_mqtt_status publish(const tl_mqtt_publish *p, const tl_mqtt_options *o
         return TL_MQTT_ERR_DUP_QOS0;
     if (p->qos > 0 && p->packet_id == 0)
         return TL_MQTT_ERR_PACKET_ID;
-    if ((st = tl_mqtt_check_topic_name(p->topic.ptr, p->topic.len, opt)) != TL_MQTT_OK)
+    if ((st = tl_mqtt__check_topic(p->topic.ptr, p->topic.len, opt, 0)) != TL_MQTT_OK)
         return st;
     if (TL_MQTT__AWS(opt) && p->payload_len > TL_MQTT_AWS_MAX_PAYLOAD)
         return TL_MQTT_ERR_PAYLOAD_TOO_BIG;
@@ -218,7 +218,7 @@ tl_mqtt_status tl_mqtt__encode_subscribe(uint16_t packet_id, const tl_mqtt_filte
     if (st != TL_MQTT_OK || (st = check_list(packet_id, count, max_filters(opt))) != TL_MQTT_OK)
         return st;
     for (i = 0; i < count; i++) {
-        if ((st = tl_mqtt_check_topic_filter(f[i].filter.ptr, f[i].filter.len, opt)) !=
+        if ((st = tl_mqtt__check_topic(f[i].filter.ptr, f[i].filter.len, opt, 1)) !=
                 TL_MQTT_OK ||
             (st = check_qos(f[i].qos)) != TL_MQTT_OK)
             return st;
@@ -254,7 +254,7 @@ tl_mqtt_status tl_mqtt_encode_unsubscribe(const tl_mqtt_unsubscribe *u,
         (st = check_list(u->packet_id, u->count, max_filters(opt))) != TL_MQTT_OK)
         return st;
     for (i = 0; i < u->count; i++) {
-        st = tl_mqtt_check_topic_filter(u->filters[i].ptr, u->filters[i].len, opt);
+        st = tl_mqtt__check_topic(u->filters[i].ptr, u->filters[i].len, opt, 1);
         if (st != TL_MQTT_OK)
             return st;
         rem += 2 + u->filters[i].len;

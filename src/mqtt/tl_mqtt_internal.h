@@ -14,6 +14,11 @@
  * tl_mqtt_check_string() checks them, UTF-8 only with utf8. */
 tl_mqtt_status tl_mqtt__check_field(const void *p, size_t len, int utf8);
 
+/* A topic name, or with filter set a topic filter: string rules, non-empty,
+ * wildcards, then the AWS IoT limits (tl_mqtt_check_topic_name/_filter). */
+tl_mqtt_status tl_mqtt__check_topic(const char *t, size_t len, const tl_mqtt_options *opt,
+                                    int filter);
+
 /* tl_mqtt_encode_subscribe() from the packet id and an array of count
  * filters (the client's, without copying them into a tl_mqtt_subscribe). */
 tl_mqtt_status tl_mqtt__encode_subscribe(uint16_t packet_id, const tl_mqtt_filter *f,

@@ -121,7 +121,7 @@ tl_mqtt_status tl_mqtt_parse_publish(const tl_mqtt_packet *pkt, const tl_mqtt_op
     if ((st = get_field(&r, &topic, &out->topic.len)) != TL_MQTT_OK)
         return st;
     out->topic.ptr = (const char *)topic;
-    if ((st = tl_mqtt_check_topic_name(out->topic.ptr, out->topic.len, opt)) != TL_MQTT_OK)
+    if ((st = tl_mqtt__check_topic(out->topic.ptr, out->topic.len, opt, 0)) != TL_MQTT_OK)
         return st;
     if (out->qos > 0) {
         if ((st = get_u16(&r, &out->packet_id)) != TL_MQTT_OK)
@@ -272,7 +272,7 @@ tl_mqtt_status tl_mqtt_parse_connect(const tl_mqtt_packet *pkt, const tl_mqtt_op
         if ((st = get_field(&r, &topic, &out->will_topic.len)) != TL_MQTT_OK)
             return st;
         out->will_topic.ptr = (const char *)topic;
-        if ((st = tl_mqtt_check_topic_name(out->will_topic.ptr, out->will_topic.len, opt)) !=
+        if ((st = tl_mqtt__check_topic(out->will_topic.ptr, out->will_topic.len, opt, 0)) !=
                 TL_MQTT_OK ||
             (st = get_bytes(&r, &out->will_message)) != TL_MQTT_OK)
             return st;
@@ -319,7 +319,7 @@ tl_mqtt_status tl_mqtt_parse_subscribe(const tl_mqtt_packet *pkt, const tl_mqtt_
         if ((st = get_field(&r, &p, &f->filter.len)) != TL_MQTT_OK)
             return st;
         f->filter.ptr = (const char *)p;
-        if ((st = tl_mqtt_check_topic_filter(f->filter.ptr, f->filter.len, opt)) != TL_MQTT_OK ||
+        if ((st = tl_mqtt__check_topic(f->filter.ptr, f->filter.len, opt, 1)) != TL_MQTT_OK ||
             (st = get_u8(&r, &qos)) != TL_MQTT_OK)
             return st;
         if (qos & 0xFCu)
@@ -354,7 +354,7 @@ tl_mqtt_status tl_mqtt_parse_unsubscribe(const tl_mqtt_packet *pkt,
         if ((st = get_field(&r, &p, &f->len)) != TL_MQTT_OK)
             return st;
         f->ptr = (const char *)p;
-        if ((st = tl_mqtt_check_topic_filter(f->ptr, f->len, opt)) != TL_MQTT_OK)
+        if ((st = tl_mqtt__check_topic(f->ptr, f->len, opt, 1)) != TL_MQTT_OK)
             return st;
         out->count++;
     }

@@ -27,10 +27,8 @@ size_t tl_mqtt__aws_counted_offset(const char *t, size_t len)
     return 0;
 }
 
-/* A topic name, or with filter set a topic filter: string rules,
- * non-empty, wildcards, then the AWS IoT limits. */
-static tl_mqtt_status check_topic(const char *t, size_t len, const tl_mqtt_options *opt,
-                                  int filter)
+tl_mqtt_status tl_mqtt__check_topic(const char *t, size_t len, const tl_mqtt_options *opt,
+                                    int filter)
 {
     size_t i, off, slashes = 0;
     tl_mqtt_status st = tl_mqtt__check_field(t, len, 1);
@@ -60,13 +58,13 @@ static tl_mqtt_status check_topic(const char *t, size_t len, const tl_mqtt_optio
 
 tl_mqtt_status tl_mqtt_check_topic_name(const char *t, size_t len, const tl_mqtt_options *opt)
 {
-    return check_topic(t, len, opt, 0);
+    return tl_mqtt__check_topic(t, len, opt, 0);
 }
 
 tl_mqtt_status tl_mqtt_check_topic_filter(const char *f, size_t len,
                                           const tl_mqtt_options *opt)
 {
-    return check_topic(f, len, opt, 1);
+    return tl_mqtt__check_topic(f, len, opt, 1);
 }
 
 /* End of the level starting at i. */
