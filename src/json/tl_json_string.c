@@ -71,11 +71,11 @@ long tl_json_unescape(const char *s, size_t len, char *out, size_t cap)
         }
         if (o + n >= cap)
             return -1;
-        /* UTF-8: the lead byte carries the length (0xC0, 0xE0, 0xF0 for
-         * 2, 3, 4 bytes), then 6 bits per continuation byte. */
-        out[o] = (char)(n == 1 ? cp : (0xF00u >> n) | (cp >> (6 * (n - 1))));
-        for (k = 1; k < n; k++)
-            out[o + k] = (char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
+        /* UTF-8: 6 bits per continuation byte from the end, then the lead
+         * byte, which carries the length (0xC0, 0xE0, 0xF0 for 2, 3, 4). */
+        for (k = n; --k > 0; cp >>= 6)
+            out[o + k] = (char)(0x80 | (cp & 0x3F));
+        out[o] = (char)(n == 1 ? cp : (0xF00u >> n) | cp);
         o += n;
     }
     out[o] = '\0';

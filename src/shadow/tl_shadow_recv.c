@@ -136,32 +136,20 @@ static void rejected_text(msg *m, int i)
     c->message[cut] = '\0';
 }
 
-/* Our request's answer is broken: say so, and end the request with it
- * rather than leave it to time out. */
-static int malformed(msg *m, int slot, tl_shadow_response *r)
-{
-    refuse(m, TL_SHADOW_ERR_JSON);
-    r->status = TL_SHADOW_ERR_JSON;
-    r->state.ptr = NULL;
-    r->state.len = 0;
-    tl_shadow__finish(m->c, (size_t)slot, r);
-    return 1;
-}
-
 static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
 {
     tl_shadow_client *c = m->c;
     tl_shadow_response r;
     uint32_t v, code;
     int slot = find_pending(m, a), sub[K_COUNT], st = m->top[K_STATE], dtok = -1;
+    int bad;
     if (slot < 0)
         return 1;   /* somebody else's request: not ours to answer */
     memset(&r, 0, sizeof r);
     r.document = span_of(m, 0);
-    if (read_u32(m, m->top[K_VERSION], &v) < 0)
-        return malformed(m, slot, &r);
+    bad = read_u32(m, m->top[K_VERSION], &v) < 0;
     r.version = v;
-    if (k == TL_SHADOW_TOPIC_REJECTED) {
+    if (!bad && k == TL_SHADOW_TOPIC_REJECTED) {
         r.status = TL_SHADOW_ERR_REJECTED;
         if (read_u32(m, m->top[K_CODE], &code) == 0 && code < 1000)
             r.code = (int)code;
@@ -170,19 +158,25 @@ static int response(msg *m, tl_shadow_action a, tl_shadow_topic_kind k)
             rejected_text(m, m->top[K_MESSAGE]);
         r.message = c->message;
         c->last_error = TL_SHADOW_ERR_REJECTED;
-        tl_shadow__finish(c, (size_t)slot, &r);
-        return 1;
+    } else if (!bad) {
+        bad = not_object(m, st);
+        r.state = span_of(m, st);
+        if (!bad && a == TL_SHADOW_GET && members(m, st, sub) == 0) {
+            dtok = sub[K_DELTA];
+            bad = not_object(m, dtok);
+        }
+        if (!bad)
+            c->version = a == TL_SHADOW_DELETE ? 0 : v;
     }
-    r.status = TL_SHADOW_OK;
-    if (not_object(m, st))
-        return malformed(m, slot, &r);
-    r.state = span_of(m, st);
-    if (a == TL_SHADOW_GET && members(m, st, sub) == 0) {
-        dtok = sub[K_DELTA];
-        if (not_object(m, dtok))
-            return malformed(m, slot, &r);
+    if (bad) {
+        /* Our request's answer is broken: say so, and end the request
+         * with it rather than leave it to time out. */
+        refuse(m, TL_SHADOW_ERR_JSON);
+        r.status = TL_SHADOW_ERR_JSON;
+        r.state.ptr = NULL;
+        r.state.len = 0;
+        dtok = -1;
     }
-    c->version = a == TL_SHADOW_DELETE ? 0 : v;
     tl_shadow__finish(c, (size_t)slot, &r);
     if (dtok >= 0 && c->cb.on_delta) {
         tl_shadow_delta d;
