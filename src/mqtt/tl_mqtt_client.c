@@ -183,31 +183,6 @@ static tl_mqtt_client_status on_connack(tl_mqtt_client *c, const tl_mqtt_packet 
     return c->state == TL_MQTT_CLIENT_CONNECTED ? tl_mqtt__client_pump(c) : c->last_error;
 }
 
-static tl_mqtt_client_status on_puback(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
-{
-    const tl_mqtt_inflight_entry *e;
-    tl_mqtt_journal_status js;
-    uint32_t seq;
-    uint16_t id;
-    tl_mqtt_status st = tl_mqtt_parse_puback(pkt, &id);
-    if (st != TL_MQTT_OK)
-        return protocol_error(c, st);
-    c->acks++;
-    e = tl_mqtt__client_in_flight(c, id, 0);
-    if (!e) {
-        tl_mqtt__client_say(c, TL_MQTT_LOG_STRAY_PUBACK, id);
-        return TL_MQTT_CLIENT_OK;
-    }
-    /* Only journal messages are PUBLISHes in flight. */
-    seq = e->tag;
-    (void)tl_mqtt_inflight_ack(&c->inflight, TL_MQTT_PUBACK, id);
-    if ((js = tl_mqtt_journal_ack(c->journal, seq)) != TL_MQTT_JOURNAL_OK)
-        tl_mqtt__client_say(c, TL_MQTT_LOG_ACK_LOST, js);
-    if (c->cb.on_delivered)
-        c->cb.on_delivered(c->cb.user, seq);
-    return tl_mqtt__client_pump(c);
-}
-
 static tl_mqtt_client_status on_publish(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
     tl_mqtt_publish p;
@@ -223,22 +198,41 @@ static tl_mqtt_client_status on_publish(tl_mqtt_client *c, const tl_mqtt_packet 
     return tl_mqtt__client_send_all(c, c->tx, len);
 }
 
-/* SUBACK, UNSUBACK: free the request's id, tell the application. */
-static tl_mqtt_client_status on_request_ack(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
+/* PUBACK, SUBACK, UNSUBACK: free the packet id, tell the application; a
+ * PUBACK also settles its journal message. */
+static tl_mqtt_client_status on_ack(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
 {
+    const tl_mqtt_inflight_entry *e;
+    tl_mqtt_journal_status js;
     tl_mqtt_suback s;
-    int sub = pkt->type == TL_MQTT_SUBACK;
-    tl_mqtt_status st = sub ? tl_mqtt_parse_suback(pkt, &s)
-                            : tl_mqtt_parse_unsuback(pkt, &s.packet_id);
+    uint32_t seq = 0;
+    unsigned type = pkt->type;
+    tl_mqtt_status st = type == TL_MQTT_SUBACK   ? tl_mqtt_parse_suback(pkt, &s)
+                        : type == TL_MQTT_PUBACK ? tl_mqtt_parse_puback(pkt, &s.packet_id)
+                                                 : tl_mqtt_parse_unsuback(pkt, &s.packet_id);
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
-    if (tl_mqtt_inflight_ack(&c->inflight, pkt->type, s.packet_id) == TL_MQTT_OK) {
-        if (sub && c->cb.on_suback)
-            c->cb.on_suback(c->cb.user, s.packet_id, s.codes, s.count);
-        if (!sub && c->cb.on_unsuback)
-            c->cb.on_unsuback(c->cb.user, s.packet_id);
+    if (type == TL_MQTT_PUBACK) {
+        c->acks++;
+        if ((e = tl_mqtt__client_in_flight(c, s.packet_id, 0)) != NULL)
+            seq = e->tag;
     }
-    return tl_mqtt__client_pump(c);
+    if (tl_mqtt_inflight_ack(&c->inflight, (uint8_t)type, s.packet_id) != TL_MQTT_OK) {
+        tl_mqtt__client_say(c, TL_MQTT_LOG_STRAY_ACK, s.packet_id);
+        return TL_MQTT_CLIENT_OK;
+    }
+    if (type == TL_MQTT_PUBACK) {   /* only journal messages are PUBLISHes in flight */
+        if ((js = tl_mqtt_journal_ack(c->journal, seq)) != TL_MQTT_JOURNAL_OK)
+            tl_mqtt__client_say(c, TL_MQTT_LOG_ACK_LOST, js);
+        if (c->cb.on_delivered)
+            c->cb.on_delivered(c->cb.user, seq);
+    } else if (type == TL_MQTT_SUBACK) {
+        if (c->cb.on_suback)
+            c->cb.on_suback(c->cb.user, s.packet_id, s.codes, s.count);
+    } else if (c->cb.on_unsuback) {
+        c->cb.on_unsuback(c->cb.user, s.packet_id);
+    }
+    return tl_mqtt__client_pump(c);   /* the window has room again */
 }
 
 static tl_mqtt_client_status dispatch(tl_mqtt_client *c, const tl_mqtt_packet *pkt)
@@ -249,10 +243,8 @@ static tl_mqtt_client_status dispatch(tl_mqtt_client *c, const tl_mqtt_packet *p
         return type == TL_MQTT_CONNACK ? on_connack(c, pkt) : protocol_error(c, st);
     if (type == TL_MQTT_PUBLISH)
         return on_publish(c, pkt);
-    if (type == TL_MQTT_PUBACK)
-        return on_puback(c, pkt);
-    if ((type | 2u) == TL_MQTT_UNSUBACK)   /* SUBACK (9) or UNSUBACK (11) */
-        return on_request_ack(c, pkt);
+    if (type == TL_MQTT_PUBACK || (type | 2u) == TL_MQTT_UNSUBACK)   /* UNSUBACK 11, SUBACK 9 */
+        return on_ack(c, pkt);
     if (type == TL_MQTT_PINGRESP && (st = tl_mqtt_parse_pingresp(pkt)) == TL_MQTT_OK) {
         c->ping_out = 0;
         return TL_MQTT_CLIENT_OK;

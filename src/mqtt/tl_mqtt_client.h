@@ -104,7 +104,7 @@ typedef enum {
     X(NO_ANSWER, ACK, "broker did not answer") \
     X(UNREADABLE, JOURNAL, "journal record unreadable, left in place") \
     X(UNSENDABLE, CODEC, "stored message cannot be sent") \
-    X(STRAY_PUBACK, ID, "PUBACK for a packet id not in flight, ignored") \
+    X(STRAY_ACK, ID, "PUBACK, SUBACK or UNSUBACK for a packet id not in flight, ignored") \
     X(ACK_LOST, JOURNAL, \
       "could not record an acknowledgement (the message may be sent again)") \
     X(GIVEN_UP, SEQ, \

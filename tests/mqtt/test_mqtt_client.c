@@ -408,9 +408,14 @@ static void test_log_events(void **state)
     connect_ok();
     feed("40 02 00 09");   /* nothing has id 9 */
     assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
-    assert_int_equal(w.log_ev, TL_MQTT_LOG_STRAY_PUBACK);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_STRAY_ACK);
     assert_int_equal(w.log_detail, 9);
     assert_string_equal(w.log_why, "");
+    feed("90 03 00 63 00");   /* a SUBACK for id 99, never asked for */
+    assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_STRAY_ACK);
+    assert_int_equal(w.log_detail, 99);
+    assert_int_equal(w.ncodes, 0);   /* on_suback not called */
     /* Refused by closing right after it (one strike is enough here): given
      * up, and without on_dead the log says so with its sequence number. */
     assert_int_equal(tl_mqtt_client_publish(&c, "x", 1, (const uint8_t *)"1", 1, 1, 0, &seq),
