@@ -59,19 +59,32 @@ static tl_mqtt_status get_bytes(reader *r, tl_mqtt_bytes *b)
     return get_field(r, &b->ptr, &b->len);
 }
 
-/* Check the packet's type and flags and start reading its body. */
-static tl_mqtt_status begin(const tl_mqtt_packet *pkt, tl_mqtt_type type, reader *r)
+#define ANY_LENGTH ((size_t)-1)
+
+/* Check the packet's type, flags and (unless ANY_LENGTH) exact length, then
+ * the parser's output pointer (NULL: ERR_ARGUMENT, after the packet's own
+ * errors), and start reading the body. */
+static tl_mqtt_status begin(const tl_mqtt_packet *pkt, tl_mqtt_type type, reader *r,
+                            size_t exact, const void *out)
 {
+    tl_mqtt_status st;
     if (pkt == NULL || (pkt->body == NULL && pkt->len > 0))
         return TL_MQTT_ERR_ARGUMENT;
     if (pkt->type != type)
         return TL_MQTT_ERR_PACKET_TYPE;
     if (pkt->flags > 0x0Fu)
         return TL_MQTT_ERR_FLAGS;
+    st = tl_mqtt_check_fixed_header((uint8_t)((unsigned)type << 4 | pkt->flags));
+    if (st != TL_MQTT_OK)
+        return st;
+    if (exact != ANY_LENGTH && pkt->len != exact)
+        return TL_MQTT_ERR_LENGTH;
+    if (out == NULL)
+        return TL_MQTT_ERR_ARGUMENT;
     r->p = pkt->body;
     r->len = pkt->len;
     r->pos = 0;
-    return tl_mqtt_check_fixed_header((uint8_t)((unsigned)type << 4 | pkt->flags));
+    return TL_MQTT_OK;
 }
 
 static size_t max_filters(const tl_mqtt_options *opt)
@@ -84,13 +97,9 @@ static size_t max_filters(const tl_mqtt_options *opt)
 tl_mqtt_status tl_mqtt_parse_connack(const tl_mqtt_packet *pkt, tl_mqtt_connack *out)
 {
     reader r;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_CONNACK, &r);
+    tl_mqtt_status st = begin(pkt, TL_MQTT_CONNACK, &r, 2, out);
     if (st != TL_MQTT_OK)
         return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if (r.len != 2)
-        return TL_MQTT_ERR_LENGTH;
     if (r.p[0] & 0xFEu)
         return TL_MQTT_ERR_RESERVED;
     if (r.p[1] > TL_MQTT_CONNACK_NOT_AUTHORIZED)
@@ -107,11 +116,9 @@ tl_mqtt_status tl_mqtt_parse_publish(const tl_mqtt_packet *pkt, const tl_mqtt_op
 {
     reader r;
     const uint8_t *topic = NULL;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_PUBLISH, &r);
+    tl_mqtt_status st = begin(pkt, TL_MQTT_PUBLISH, &r, ANY_LENGTH, out);
     if (st != TL_MQTT_OK)
         return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
     memset(out, 0, sizeof *out);
     out->qos = (uint8_t)((pkt->flags >> 1) & 3u);
     out->dup = (pkt->flags >> 3) & 1u;
@@ -140,13 +147,9 @@ tl_mqtt_status tl_mqtt_parse_publish(const tl_mqtt_packet *pkt, const tl_mqtt_op
 static tl_mqtt_status parse_ack(const tl_mqtt_packet *pkt, tl_mqtt_type type, uint16_t *id)
 {
     reader r;
-    tl_mqtt_status st = begin(pkt, type, &r);
+    tl_mqtt_status st = begin(pkt, type, &r, 2, id);
     if (st != TL_MQTT_OK)
         return st;
-    if (id == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
-    if (r.len != 2)
-        return TL_MQTT_ERR_LENGTH;
     (void)get_u16(&r, id);
     return *id == 0 ? TL_MQTT_ERR_PACKET_ID : TL_MQTT_OK;
 }
@@ -165,11 +168,9 @@ tl_mqtt_status tl_mqtt_parse_suback(const tl_mqtt_packet *pkt, tl_mqtt_suback *o
 {
     reader r;
     size_t i;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_SUBACK, &r);
+    tl_mqtt_status st = begin(pkt, TL_MQTT_SUBACK, &r, ANY_LENGTH, out);
     if (st != TL_MQTT_OK)
         return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
     if (r.len < 3)
         return TL_MQTT_ERR_LENGTH;   /* a packet id and at least one code */
     if (r.len - 2 > TL_MQTT_MAX_FILTERS)
@@ -190,10 +191,7 @@ tl_mqtt_status tl_mqtt_parse_suback(const tl_mqtt_packet *pkt, tl_mqtt_suback *o
 static tl_mqtt_status parse_empty(const tl_mqtt_packet *pkt, tl_mqtt_type type)
 {
     reader r;
-    tl_mqtt_status st = begin(pkt, type, &r);
-    if (st != TL_MQTT_OK)
-        return st;
-    return r.len == 0 ? TL_MQTT_OK : TL_MQTT_ERR_LENGTH;
+    return begin(pkt, type, &r, 0, pkt);   /* no output */
 }
 
 tl_mqtt_status tl_mqtt_parse_pingresp(const tl_mqtt_packet *pkt)
@@ -255,11 +253,9 @@ tl_mqtt_status tl_mqtt_parse_connect(const tl_mqtt_packet *pkt, const tl_mqtt_op
     reader r;
     uint8_t flags = 0;
     const uint8_t *topic = NULL;
-    tl_mqtt_status st = begin(pkt, TL_MQTT_CONNECT, &r);
+    tl_mqtt_status st = begin(pkt, TL_MQTT_CONNECT, &r, ANY_LENGTH, out);
     if (st != TL_MQTT_OK)
         return st;
-    if (out == NULL)
-        return TL_MQTT_ERR_ARGUMENT;
     memset(out, 0, sizeof *out);
     if ((st = connect_header(&r, out, &flags)) != TL_MQTT_OK ||
         (st = get_str(&r, &out->client_id)) != TL_MQTT_OK)
@@ -289,7 +285,7 @@ tl_mqtt_status tl_mqtt_parse_connect(const tl_mqtt_packet *pkt, const tl_mqtt_op
 static tl_mqtt_status begin_filters(const tl_mqtt_packet *pkt, tl_mqtt_type type, reader *r,
                                     uint16_t *packet_id)
 {
-    tl_mqtt_status st = begin(pkt, type, r);
+    tl_mqtt_status st = begin(pkt, type, r, ANY_LENGTH, packet_id);
     if (st != TL_MQTT_OK || (st = get_u16(r, packet_id)) != TL_MQTT_OK)
         return st;
     if (*packet_id == 0)
@@ -302,10 +298,8 @@ tl_mqtt_status tl_mqtt_parse_subscribe(const tl_mqtt_packet *pkt, const tl_mqtt_
 {
     reader r;
     tl_mqtt_status st;
-    if (out == NULL) {   /* the packet's own errors first, as for the other parsers */
-        st = begin(pkt, TL_MQTT_SUBSCRIBE, &r);
-        return st != TL_MQTT_OK ? st : TL_MQTT_ERR_ARGUMENT;
-    }
+    if (out == NULL)   /* the packet's own errors first, as for the other parsers */
+        return begin(pkt, TL_MQTT_SUBSCRIBE, &r, ANY_LENGTH, NULL);
     memset(out, 0, sizeof *out);
     if ((st = begin_filters(pkt, TL_MQTT_SUBSCRIBE, &r, &out->packet_id)) != TL_MQTT_OK)
         return st;
@@ -338,10 +332,8 @@ tl_mqtt_status tl_mqtt_parse_unsubscribe(const tl_mqtt_packet *pkt,
 {
     reader r;
     tl_mqtt_status st;
-    if (out == NULL) {   /* the packet's own errors first, as for the other parsers */
-        st = begin(pkt, TL_MQTT_UNSUBSCRIBE, &r);
-        return st != TL_MQTT_OK ? st : TL_MQTT_ERR_ARGUMENT;
-    }
+    if (out == NULL)   /* the packet's own errors first, as for the other parsers */
+        return begin(pkt, TL_MQTT_UNSUBSCRIBE, &r, ANY_LENGTH, NULL);
     memset(out, 0, sizeof *out);
     if ((st = begin_filters(pkt, TL_MQTT_UNSUBSCRIBE, &r, &out->packet_id)) != TL_MQTT_OK)
         return st;
