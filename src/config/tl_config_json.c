@@ -166,8 +166,9 @@ tl_config_status tl_config_load_json(tl_config *cfg, const char *json,
     tl_json_error jerr;
     loader ld;
     size_t stop;
-    int n, idx;
+    int n = 0, idx;
     tl_config_status st;
+    const char *why, *what = NULL;   /* the message, if messages are on */
 
     memset(&ld, 0, sizeof ld);
     ld.js = json;
@@ -177,32 +178,42 @@ tl_config_status tl_config_load_json(tl_config *cfg, const char *json,
     if (err)
         memset(err, 0, sizeof *err);
 
-    if (tl_json_check(json, len, TL_CONFIG_MAX_DEPTH, &jerr) != TL_JSON_OK)
-        return fail_at(&ld, jerr.offset,
-                       jerr.status == TL_JSON_ERR_DEPTH ? TL_CONFIG_ERR_TOO_BIG
-                                                        : TL_CONFIG_ERR_SYNTAX,
-                       NULL, "malformed JSON: ", jerr.what);
-    n = tl_json_tokenize(json, len, tok, TL_CONFIG_MAX_TOKENS, &stop);
-    if (n == JSMN_ERROR_NOMEM)
-        return fail_at(&ld, stop, TL_CONFIG_ERR_TOO_BIG, NULL,
-                       "document has too many values for this device", NULL);
-    if (n < 1)
-        return fail_at(&ld, stop, TL_CONFIG_ERR_SYNTAX, NULL, "malformed JSON", NULL);
-    if (tok[0].type != JSMN_OBJECT)
-        return fail_at(&ld, tok_pos(&tok[0]), TL_CONFIG_ERR_TYPE, NULL,
-                       "a config document must be a JSON object", NULL);
+    /* The document as a whole: one error, at one place. */
+    st = TL_CONFIG_ERR_SYNTAX;
+    why = "malformed JSON: ";
+    if (tl_json_check(json, len, TL_CONFIG_MAX_DEPTH, &jerr) != TL_JSON_OK) {
+        if (jerr.status == TL_JSON_ERR_DEPTH)
+            st = TL_CONFIG_ERR_TOO_BIG;
+        stop = jerr.offset;
+        what = jerr.what;
+    } else if ((n = tl_json_tokenize(json, len, tok, TL_CONFIG_MAX_TOKENS, &stop)) ==
+               JSMN_ERROR_NOMEM) {
+        st = TL_CONFIG_ERR_TOO_BIG;
+        why = "document has too many values for this device";
+    } else if (n < 1) {
+        why = "malformed JSON";
+    } else if (tok[0].type != JSMN_OBJECT) {
+        st = TL_CONFIG_ERR_TYPE;
+        why = "a config document must be a JSON object";
+        stop = tok_pos(&tok[0]);
+    } else {
+        st = TL_CONFIG_OK;
+    }
+    (void)why, (void)what;   /* unused without messages */
+    if (st != TL_CONFIG_OK)
+        return fail_at(&ld, stop, st, NULL, why, what);
     ld.tok = tok;
     ld.ntok = n;
 
     /* Pass 1 validates everything; pass 2 applies. */
-    idx = 0;
-    st = load_object(&ld, &idx, "", 0);
-    if (st != TL_CONFIG_OK)
-        return st;
-    memset(ld.seen, 0, sizeof ld.seen);
-    ld.apply = cfg;
-    idx = 0;
-    return load_object(&ld, &idx, "", 0);
+    for (;;) {
+        idx = 0;
+        st = load_object(&ld, &idx, "", 0);
+        if (st != TL_CONFIG_OK || ld.apply)
+            return st;
+        memset(ld.seen, 0, sizeof ld.seen);
+        ld.apply = cfg;
+    }
 }
 
 /* Append text to out at *pos; -1 once out is full. */
