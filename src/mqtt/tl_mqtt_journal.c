@@ -45,12 +45,15 @@ static int put_record(tl_mqtt_journal *j, uint8_t type, uint8_t flags, uint32_t 
                       uint32_t seq, int sync)
 {
     uint8_t *r = j->work;
+    int i;
     r[0] = 'T';
     r[1] = 'J';
     r[2] = type;
     r[3] = flags;
-    put32(r + 4, len);
-    put32(r + 8, seq);
+    for (i = 0; i < 4; i++) {
+        r[4 + i] = (uint8_t)(len >> 8 * i);
+        r[8 + i] = (uint8_t)(seq >> 8 * i);
+    }
     put32(r + TL_MQTT_JOURNAL_HEADER + len,
           tl_mqtt_journal_crc32(0, r, TL_MQTT_JOURNAL_HEADER + len));
     return (*j->store)->append(j->store, r, len + TL_MQTT_JOURNAL_OVERHEAD, sync);
