@@ -31,14 +31,13 @@ tl_mqtt_client_status tl_mqtt_client_init(tl_mqtt_client *c, const tl_mqtt_clien
         c->cfg.response_timeout_ms = DEFAULT_TIMEOUT;
     if (!c->cfg.io_timeout_ms)
         c->cfg.io_timeout_ms = DEFAULT_TIMEOUT;
-    if (!c->cfg.window || c->cfg.window > TL_MQTT_INFLIGHT_MAX)
-        c->cfg.window = TL_MQTT_INFLIGHT_MAX;
-    /* Zeroed above: an empty decoder and in-flight table but for these. */
+    /* Zeroed above: DISCONNECTED, an empty decoder and in-flight table (whose
+     * next id 0 counts as 1) but for these. */
     c->dec.buf = rx;
     c->dec.cap = rx_cap;
-    c->inflight.window = c->cfg.window;
-    c->inflight.next_id = 1;
-    c->state = TL_MQTT_CLIENT_DISCONNECTED;
+    c->inflight.window = c->cfg.window && c->cfg.window <= TL_MQTT_INFLIGHT_MAX
+                             ? c->cfg.window
+                             : TL_MQTT_INFLIGHT_MAX;
     c->next_attempt_ms = tl_mqtt__client_now(c);
     return TL_MQTT_CLIENT_OK;
 }
