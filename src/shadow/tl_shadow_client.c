@@ -31,8 +31,8 @@ tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg
     memset(c, 0, sizeof *c);
     c->topic_len = (uint16_t)(n - 3);   /* without "get" */
     memcpy(c->topic, tx, c->topic_len);
-    memcpy(c->thing, cfg->thing, strlen(cfg->thing) + 1);
-    memcpy(c->prefix, prefix, strlen(prefix) + 1);
+    strcpy(c->thing, cfg->thing);   /* both checked for length above */
+    strcpy(c->prefix, prefix);
     c->counter = cfg->token_counter;
     c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
     c->qos = cfg->qos;
@@ -105,14 +105,14 @@ int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8
 /* Decimal digits of v at out (room for 10); returns the count. */
 static size_t put_u32(char *out, uint32_t v)
 {
-    char tmp[10];
-    size_t n = 0, i;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    for (i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
+    uint32_t t = v;
+    size_t n = 1, i;
+    while (t >= 10u) {
+        t /= 10u;
+        n++;
+    }
+    for (i = n; i-- > 0; v /= 10u)
+        out[i] = (char)('0' + v % 10u);
     return n;
 }
 
