@@ -96,14 +96,13 @@ tl_mqtt_inflight_entry *tl_mqtt__client_in_flight(tl_mqtt_client *c, uint16_t id
 /* Send journal messages not yet in flight while the window has room. */
 tl_mqtt_client_status tl_mqtt__client_pump(tl_mqtt_client *c)
 {
-    size_t i, n;
+    size_t i;
+    int alone;
     if (!c->journal || c->state != TL_MQTT_CLIENT_CONNECTED)
         return TL_MQTT_CLIENT_OK;
-    n = c->journal->count;
     /* A suspect head (tl_mqtt_client_poison.c) goes out alone. */
-    if (n && c->strikes && c->journal->live[0].seq == c->suspect_seq)
-        n = 1;
-    for (i = 0; i < n; i++) {
+    alone = c->strikes && c->journal->count && c->journal->live[0].seq == c->suspect_seq;
+    for (i = 0; i < c->journal->count && !(i && alone); i++) {
         uint32_t seq = c->journal->live[i].seq;
         tl_mqtt_inflight_entry *e = tl_mqtt__client_in_flight(c, 0, seq);
         tl_mqtt_journal_msg m;
