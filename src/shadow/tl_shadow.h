@@ -31,7 +31,8 @@
  * Incoming documents are checked strictly (tl_json_check) and tokenized
  * (tl_json_tokenize, jsmn) into a bounded token array inside the context; a
  * document larger than TL_SHADOW_PAYLOAD_MAX or needing more than
- * TL_SHADOW_MAX_TOKENS tokens is refused with TL_SHADOW_ERR_TOO_BIG through on_error, never truncated.
+ * TL_SHADOW_MAX_TOKENS tokens is refused with TL_SHADOW_ERR_TOO_BIG through
+ * on_error, never truncated.
  * Outgoing state is limited to AWS's 8 KB (TL_SHADOW_STATE_MAX).
  *
  * Callbacks get spans (pointer, length) into the received payload, valid
