@@ -91,6 +91,65 @@ static void test_unescape(void **state)
     assert_int_equal(tl_json_unescape("a\\u0000b", 8, out, sizeof out), -2);
 }
 
+/* Every escape and each UTF-8 length at its boundaries; broken escapes are
+ * refused, lone surrogates become U+FFFD. */
+static void test_unescape_edges(void **state)
+{
+    static const struct {
+        const char *in;
+        long n;
+        const char *out;
+    } cases[] = {
+        { "\\\"\\\\\\/\\b\\f\\n\\r\\t", 8, "\"\\/\b\f\n\r\t" },
+        { "\\u007f\\u0080", 3, "\x7f\xc2\x80" },
+        { "\\u07FF\\u0800", 5, "\xdf\xbf\xe0\xa0\x80" },
+        { "\\uFfFf", 3, "\xef\xbf\xbf" },
+        { "\\uDBFF\\uDFFF", 4, "\xf4\x8f\xbf\xbf" },
+        { "\\ud83dx", 4, "\xef\xbf\xbdx" },          /* high surrogate alone */
+        { "\\ude00", 3, "\xef\xbf\xbd" },            /* low surrogate alone */
+        { "\\ud83d\\u0041", 4, "\xef\xbf\xbd" "A" },  /* high, then no low */
+        { "\\u12g4", -1, NULL },
+        { "\\u123", -1, NULL },
+        { "\\x", -1, NULL },
+        { "a\\", -1, NULL },
+    };
+    char out[32];
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long n = tl_json_unescape(cases[i].in, strlen(cases[i].in), out, sizeof out);
+        assert_int_equal(n, cases[i].n);
+        if (cases[i].out)
+            assert_memory_equal(out, cases[i].out, (size_t)n + 1);
+    }
+    /* A 4-byte character needs room for all 4 bytes and the NUL. */
+    assert_int_equal(tl_json_unescape("\\ud83d\\ude00", 12, out, 4), -1);
+    assert_int_equal(tl_json_unescape("\\ud83d\\ude00", 12, out, 5), 4);
+}
+
+static void test_tokenize(void **state)
+{
+    const char *doc = "{\"a\": [1, true], \"b\": {\"c\": \"d\"}}";
+    jsmntok_t tok[16];
+    size_t stop = 0;
+    (void)state;
+    /* {  "a"  [  1  true  "b"  {  "c"  "d" } */
+    assert_int_equal(tl_json_tokenize(doc, strlen(doc), tok, 16, &stop), 9);
+    assert_int_equal(tok[0].type, JSMN_OBJECT);
+    assert_int_equal(tok[0].size, 2);
+    assert_int_equal(tok[2].type, JSMN_ARRAY);
+    assert_int_equal(tok[2].size, 2);
+    assert_int_equal(tok[4].type, JSMN_PRIMITIVE);
+    assert_int_equal(tok[8].type, JSMN_STRING);
+    assert_memory_equal(doc + tok[8].start, "d", 1);
+    assert_int_equal(stop, strlen(doc));
+    /* Too few tokens: NOMEM, and where it stopped. */
+    assert_int_equal(tl_json_tokenize(doc, strlen(doc), tok, 4, &stop), JSMN_ERROR_NOMEM);
+    assert_true(stop > 0 && stop < strlen(doc));
+    /* Strict mode: a bare top-level number is not a complete document. */
+    assert_true(tl_json_tokenize("5", 1, tok, 16, NULL) < 0);
+}
+
 static void test_escape(void **state)
 {
     char out[32];
@@ -108,6 +167,8 @@ int main(void)
         cmocka_unit_test(test_invalid_documents),
         cmocka_unit_test(test_line_col),
         cmocka_unit_test(test_unescape),
+        cmocka_unit_test(test_unescape_edges),
+        cmocka_unit_test(test_tokenize),
         cmocka_unit_test(test_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
