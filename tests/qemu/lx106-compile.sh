@@ -18,10 +18,14 @@ files=$(ls src/json/*.c src/config/*.c src/atca/*.c src/mqtt/*.c src/shadow/*.c 
   ports/xtensa-lx106/board_esp8266.c)
 cc="xtensa-lx106-elf-gcc --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -mlongcalls -std=c99 -Os
   -ffunction-sections -fdata-sections -Wall -Wextra -Werror -I$out/inc -I/usr/include/bearssl
-  -I$src/ports/include -I$src/src -DTL_TLS_MCU_IMPLS"
-device="-DTL_CONFIG_DESCRIPTIONS=0 -DTL_CONFIG_MESSAGES=0 -DTL_JSON_MESSAGES=0 -DTL_MQTT_STATUS_TEXT=0
-  -DTL_SHADOW_STATUS_TEXT=0 -DTL_TLS_ERROR_TEXT=0"
-cc=$(echo $cc) device=$(echo $device)
+  -I$src/ports/include -I$src/src"
+# The device options are make size's (the DEFINES list in scripts/size), so
+# the variants it measures (no texts, no CRL code...) are compiled in CI too.
+device=$(SIZE_DEFINES= python3 -c 'import importlib.machinery as m, sys
+size = m.SourceFileLoader("size", sys.argv[1]).load_module()
+print(" ".join(size.DEFINES))' "$src/scripts/size") || { echo "lx106: cannot read scripts/size's DEFINES" >&2; exit 1; }
+case "$device" in *-DTL_TLS_MCU_IMPLS*) ;; *) echo "lx106: unexpected DEFINES: $device" >&2; exit 1 ;; esac
+cc=$(echo $cc)
 mkdir -p "$out/device"
 # Batches of files per compiler run (their names are unique), two at a time;
 # any warning fails the test.
