@@ -66,7 +66,9 @@
     X(ERR_DUP_QOS0, "DUP flag set on a QoS 0 PUBLISH") \
     X(ERR_WINDOW_FULL, "in-flight window is full") \
     X(ERR_NOT_IN_FLIGHT, "packet id is not in flight (or not for this packet type)") \
-    X(ERR_DECODER_FAILED, "decoder stopped at an earlier error; reset it")
+    X(ERR_DECODER_FAILED, "decoder stopped at an earlier error; reset it") \
+    X(SKIPPED, "PUBLISH larger than the decoder's buffer: its first bytes are in the " \
+      "packet, the rest was skipped")
 
 typedef enum {
 #define TL_MQTT__ENUM(name, msg) TL_MQTT_##name,
@@ -277,6 +279,12 @@ void tl_mqtt_decoder_reset(tl_mqtt_decoder *d);
  * feed) and *consumed the bytes taken (feed the rest again); or an error,
  * which is sticky: later calls return TL_MQTT_ERR_DECODER_FAILED until
  * reset, and tl_mqtt_decoder_error() tells the original fault.
+ * A body larger than the buffer is ERR_PACKET_TOO_BIG as soon as its length
+ * is read, except for PUBLISH: its bytes are taken as they come, only the
+ * first cap kept, and it ends with TL_MQTT_SKIPPED, *pkt holding those cap
+ * bytes (pkt->len is cap; d->remaining keeps the packet's remaining length
+ * until the next feed), so that its topic and packet id can still be parsed
+ * and the packet acknowledged.
  */
 tl_mqtt_status tl_mqtt_decoder_feed(tl_mqtt_decoder *d, const uint8_t *data, size_t len,
                                     size_t *consumed, tl_mqtt_packet *pkt);

@@ -186,11 +186,27 @@ static tl_mqtt_client_status on_publish(tl_mqtt_client *c, const tl_mqtt_packet 
 {
     tl_mqtt_publish p;
     size_t len;
+    /* Bytes the decoder skipped: a PUBLISH larger than rx (its head, topic
+     * and packet id, is in pkt and parsed as usual). */
+    uint32_t cut = c->dec.remaining - (uint32_t)pkt->len;
     tl_mqtt_status st = tl_mqtt_parse_publish(pkt, &c->cfg.codec, &p);
+    if (st == TL_MQTT_OK && cut) {
+        p.payload = NULL;
+        p.payload_len += cut;
+        if (c->cfg.codec.aws_limits && p.payload_len > TL_MQTT_AWS_MAX_PAYLOAD)
+            st = TL_MQTT_ERR_PAYLOAD_TOO_BIG;
+    }
     if (st != TL_MQTT_OK)
         return protocol_error(c, st);
-    if (c->cb.on_message)
+    if (cut) {
+        /* Acknowledged all the same, or the broker would send it again on
+         * every reconnect. */
+        tl_mqtt__client_say(c, TL_MQTT_LOG_DROPPED, (uint32_t)p.payload_len);
+        if (c->cb.on_dropped)
+            c->cb.on_dropped(c->cb.user, &p);
+    } else if (c->cb.on_message) {
         c->cb.on_message(c->cb.user, &p);
+    }
     if (p.qos != 1 || c->state != TL_MQTT_CLIENT_CONNECTED)
         return TL_MQTT_CLIENT_OK;
     (void)tl_mqtt_encode_puback(p.packet_id, c->tx, c->tx_cap, &len);
@@ -264,7 +280,7 @@ static tl_mqtt_client_status consume(tl_mqtt_client *c, size_t len)
         off += used;
         if (st == TL_MQTT_NEED_MORE)
             break;
-        if (st != TL_MQTT_COMPLETE)
+        if (st != TL_MQTT_COMPLETE && st != TL_MQTT_SKIPPED)
             return protocol_error(c, c->dec.error);
         if ((cs = dispatch(c, &pkt)) != TL_MQTT_CLIENT_OK)
             return cs;

@@ -21,8 +21,12 @@
  * goes out again with DUP=1. Journal full: TL_MQTT_CLIENT_ERR_QUEUE_FULL.
  *
  * Incoming QoS 1 publishes are acknowledged after on_message returns. A
- * malformed or oversize packet from the broker ends the connection cleanly
- * with the codec's reason passed to the log callback.
+ * PUBLISH larger than the receive buffer is skipped as it streams in (its
+ * topic and packet id are still checked), acknowledged if QoS 1 (else the
+ * broker would resend it on every reconnect, a loop), and reported: the
+ * DROPPED log event and on_dropped. Any other packet too big for the
+ * buffer, and every malformed one, ends the connection cleanly with the
+ * codec's reason passed to the log callback.
  *
  * Logging is by numbers: the log callback gets an event and a detail code
  * (the codec's status, the CONNACK return code...), so a device carries no
@@ -93,6 +97,7 @@ typedef enum {
  *           TL_MQTT_PINGRESP
  *   ID      a packet id
  *   SEQ     a journal sequence number
+ *   BYTES   a size in bytes
  */
 #define TL_MQTT_CLIENT_EVENTS(X) \
     X(CANNOT_CONNECT, NONE, "cannot connect") \
@@ -111,7 +116,8 @@ typedef enum {
       "QoS 1 message given up: the broker closed the connection right after it each time " \
       "(topic not allowed?)") \
     X(DEAD_LOST, JOURNAL, \
-      "could not record a message as given up (it is sent again after a restart)")
+      "could not record a message as given up (it is sent again after a restart)") \
+    X(DROPPED, BYTES, "PUBLISH larger than the receive buffer skipped (payload bytes)")
 
 typedef enum {
 #define TL_MQTT__EVENT(name, detail, text) TL_MQTT_LOG_##name,
@@ -150,6 +156,11 @@ typedef struct {
     /* QoS 1 message seq was given up as refused by the broker (see the
      * overview); msg (topic, payload) is valid during the call only. */
     void (*on_dead)(void *user, const tl_mqtt_journal_msg *msg);
+    /* A PUBLISH larger than rx was skipped (and acknowledged if QoS 1): msg
+     * has its topic, QoS and packet id, payload NULL and payload_len the
+     * size the payload had. Same signature as on_message, so one handler
+     * can take both and tell them apart by the NULL payload. */
+    void (*on_dropped)(void *user, const tl_mqtt_publish *msg);
 } tl_mqtt_callbacks;
 
 typedef struct {
@@ -197,11 +208,12 @@ typedef struct {
  * Set up a client. journal (opened by the caller) is needed for QoS 1
  * publishes and may be NULL otherwise. tx holds each outgoing packet but
  * PUBLISH payloads (size it for CONNECT and SUBSCRIBE); rx bounds incoming
- * packet bodies: a larger packet is a protocol error. Neither holds
- * anything across the connect callback (CONNECT is encoded and the decoder
- * reset after it returns), so that callback may use their bytes, e.g. for a
- * TLS handshake's validation state (tl_tls_client_spare). The first poll
- * connects at once.
+ * packet bodies: a larger PUBLISH is skipped (on_dropped; its topic and
+ * packet id must fit in rx), any other larger packet is a protocol error.
+ * Neither holds anything across the connect callback (CONNECT is encoded
+ * and the decoder reset after it returns), so that callback may use their
+ * bytes, e.g. for a TLS handshake's validation state (tl_tls_client_spare).
+ * The first poll connects at once.
  */
 tl_mqtt_client_status tl_mqtt_client_init(tl_mqtt_client *c, const tl_mqtt_client_config *cfg,
                                           const tl_mqtt_port *port,

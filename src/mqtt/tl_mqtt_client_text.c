@@ -13,7 +13,7 @@ const char *tl_mqtt_client_status_text(tl_mqtt_client_status st)
 }
 
 /* What an event's detail code is (TL_MQTT_CLIENT_EVENTS). */
-enum { NONE, CODEC, JOURNAL, CONNACK, IO, ACK, ID, SEQ };
+enum { NONE, CODEC, JOURNAL, CONNACK, IO, ACK, ID, SEQ, BYTES };
 
 static const char *const event_text[] = {
 #define TL_MQTT__TEXT(name, detail, text) text,

@@ -140,16 +140,21 @@ tl_mqtt_status tl_mqtt_decoder_feed(tl_mqtt_decoder *d, const uint8_t *data, siz
                     return fail(d, TL_MQTT_ERR_REMAINING_LENGTH);
                 continue;
             }
-            if (d->remaining > d->cap)
+            /* A PUBLISH too big for the buffer is skipped rather than
+             * refused: its head is kept, the rest streams past. */
+            if (d->remaining > d->cap && (d->first >> 4) != TL_MQTT_PUBLISH)
                 return fail(d, TL_MQTT_ERR_PACKET_TOO_BIG);
             d->got = 0;
             d->state = ST_BODY;
         } else {
-            size_t n = len - i;
+            size_t n = len - i, keep;
             if (n > d->remaining - d->got)
                 n = d->remaining - d->got;
-            if (n > 0)
-                memcpy(d->buf + d->got, data + i, n);
+            keep = d->got < d->cap ? d->cap - d->got : 0;
+            if (keep > n)
+                keep = n;
+            if (keep > 0)
+                memcpy(d->buf + d->got, data + i, keep);
             d->got += (uint32_t)n;
             i += n;
             *consumed = i;
@@ -158,9 +163,9 @@ tl_mqtt_status tl_mqtt_decoder_feed(tl_mqtt_decoder *d, const uint8_t *data, siz
             pkt->type = (uint8_t)(d->first >> 4);
             pkt->flags = (uint8_t)(d->first & 0x0Fu);
             pkt->body = d->buf;
-            pkt->len = d->remaining;
+            pkt->len = d->remaining <= d->cap ? d->remaining : d->cap;
             d->state = ST_FIRST;
-            return TL_MQTT_COMPLETE;
+            return pkt->len == d->remaining ? TL_MQTT_COMPLETE : TL_MQTT_SKIPPED;
         }
     }
     *consumed = len;

@@ -22,6 +22,8 @@ typedef struct {
     uint8_t out[8192];
     size_t out_len;
     int closed, eof;
+    size_t chunk;                /* at most this many bytes per recv (0: any) */
+    size_t pad_at, pad_left;     /* at in[pad_at], pad_left bytes 'p' first */
 } fake_transport;
 
 typedef struct {
@@ -36,6 +38,12 @@ typedef struct {
     int logs;
     int messages;
     size_t out_at_message;       /* transport bytes sent when on_message ran */
+    int dropped;                 /* on_dropped: calls, and the last one's fields */
+    char dropped_topic[32];
+    size_t dropped_len;
+    uint16_t dropped_id;
+    uint8_t dropped_qos;
+    int dropped_null;            /* its payload was NULL */
     uint8_t codes[8];
     size_t ncodes;
     uint32_t delivered;
@@ -59,6 +67,11 @@ static long t_recv(const tl_transport_class **ctx, uint8_t *buf, size_t len, uin
 {
     fake_transport *t = (fake_transport *)ctx;
     size_t n = t->in_len - t->in_pos;
+    int pad = t->pad_left > 0 && t->in_pos == t->pad_at;
+    if (pad)
+        n = t->pad_left;
+    else if (t->pad_left > 0 && t->in_pos < t->pad_at && n > t->pad_at - t->in_pos)
+        n = t->pad_at - t->in_pos;
     if (t->closed || (t->eof && n == 0))
         return TL_TRANSPORT_CLOSED;
     if (n == 0) {
@@ -67,6 +80,13 @@ static long t_recv(const tl_transport_class **ctx, uint8_t *buf, size_t len, uin
     }
     if (n > len)
         n = len;
+    if (t->chunk && n > t->chunk)
+        n = t->chunk;
+    if (pad) {
+        memset(buf, 'p', n);
+        t->pad_left -= n;
+        return (long)n;
+    }
     memcpy(buf, t->in + t->in_pos, n);
     t->in_pos += n;
     return (long)n;
@@ -102,6 +122,17 @@ static void cb_on_message(void *u, const tl_mqtt_publish *p)
 {
     (void)u, (void)p, w.messages++, w.out_at_message = w.t.out_len;
 }
+static void cb_on_dropped(void *u, const tl_mqtt_publish *p)
+{
+    (void)u;
+    w.dropped++;
+    snprintf(w.dropped_topic, sizeof w.dropped_topic, "%.*s", (int)p->topic.len, p->topic.ptr);
+    w.dropped_len = p->payload_len;
+    w.dropped_id = p->packet_id;
+    w.dropped_qos = p->qos;
+    w.dropped_null = p->payload == NULL;
+    w.out_at_message = w.t.out_len;
+}
 static void cb_on_suback(void *u, uint16_t id, const uint8_t *codes, size_t n)
 {
     (void)u, (void)id;
@@ -132,7 +163,8 @@ static void setup_client(uint32_t journal_bytes, size_t rx_cap)
     tl_mqtt_client_config cfg;
     tl_mqtt_port port = { p_now, p_random, p_sleep, NULL };
     tl_mqtt_callbacks cb = { cb_connect, cb_on_connect, cb_on_disconnect, cb_on_message,
-                             cb_on_suback, NULL, cb_on_delivered, cb_log, NULL, NULL };
+                             cb_on_suback, NULL, cb_on_delivered, cb_log, NULL, NULL,
+                             cb_on_dropped };
     memset(&w, 0, sizeof w);
     w.now = 1000;
     memset(&cfg, 0, sizeof cfg);
@@ -273,15 +305,152 @@ static void test_malformed_connack(void **state)
     assert_int_equal(w.log_detail, TL_MQTT_CONNACK_NOT_AUTHORIZED);
 }
 
+/* A packet other than PUBLISH larger than rx still ends the connection. */
 static void test_oversize_packet(void **state)
 {
     (void)state;
     setup_client(4096, 64);
     connect_ok();
-    feed("30 C8 01 00 01 74");   /* a 200-byte PUBLISH, larger than rx */
+    feed("90 C8 01 00 01");   /* a 200-byte SUBACK, larger than rx */
     assert_int_equal(tl_mqtt_client_poll(&c, 10), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_MALFORMED);
     assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_PACKET_TOO_BIG));
     assert_true(w.t.closed);
+    assert_int_equal(w.dropped, 0);
+}
+
+/* Poll until the broker's bytes are all read (or the client gave up). */
+static tl_mqtt_client_status drain(void)
+{
+    tl_mqtt_client_status cs = TL_MQTT_CLIENT_OK;
+    int i;
+    for (i = 0; i < 2000 && cs == TL_MQTT_CLIENT_OK && !w.t.closed &&
+                (w.t.in_pos < w.t.in_len || w.t.pad_left > 0);
+         i++)
+        cs = tl_mqtt_client_poll(&c, 10);
+    return cs;
+}
+
+/* The broker sends a PUBLISH of topic "big/t" with payload bytes of
+ * padding, QoS 1 with id 9 or QoS 0; then the next, normal message. */
+static void feed_big(size_t payload, int qos)
+{
+    size_t rem = 2 + 5 + (qos ? 2 : 0) + payload, n = 0;
+    uint8_t *p = w.t.in + w.t.in_len;
+    p[n++] = qos ? 0x32 : 0x30;
+    do {
+        p[n++] = (uint8_t)((rem & 0x7F) | (rem > 0x7F ? 0x80 : 0));
+        rem >>= 7;
+    } while (rem);
+    w.t.in_len += n;
+    feed(qos ? "00 05 62 69 67 2F 74 00 09" : "00 05 62 69 67 2F 74");
+    w.t.pad_at = w.t.in_len;
+    w.t.pad_left = payload;
+    feed("32 08 00 01 74 00 07 6D 73 67");   /* topic "t", id 7, "msg" */
+}
+
+/* A 5 KB QoS 1 PUBLISH into a 256-byte rx: skipped, acknowledged, reported;
+ * the connection stays up and the next message arrives as usual. */
+static void test_oversize_publish_skipped(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    feed_big(5000, 1);
+    assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
+    assert_false(w.t.closed);
+    assert_int_equal(w.connects, 1);
+    assert_int_equal(w.dropped, 1);
+    assert_string_equal(w.dropped_topic, "big/t");
+    assert_int_equal(w.dropped_len, 5000);
+    assert_int_equal(w.dropped_id, 9);
+    assert_int_equal(w.dropped_qos, 1);
+    assert_true(w.dropped_null);
+    assert_int_equal(w.log_ev, TL_MQTT_LOG_DROPPED);
+    assert_int_equal(w.log_detail, 5000);
+    /* Acknowledged (after the callback), then the next one goes through
+     * on_message as usual. */
+    assert_int_equal(w.messages, 1);
+    expect_sent("40 02 00 09 40 02 00 07");
+}
+
+/* The same, arriving 7 bytes per recv (the fixed header and the topic
+ * split too), and then one byte per recv. */
+static void test_oversize_publish_split(void **state)
+{
+    static const size_t chunks[] = { 7, 1 };
+    size_t i;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        setup_client(4096, sizeof rx);
+        connect_ok();
+        w.t.chunk = chunks[i];
+        feed_big(3000, 1);
+        assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
+        assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
+        assert_int_equal(w.dropped, 1);
+        assert_int_equal(w.dropped_len, 3000);
+        assert_string_equal(w.dropped_topic, "big/t");
+        assert_int_equal(w.messages, 1);
+        expect_sent("40 02 00 09 40 02 00 07");
+    }
+}
+
+/* QoS 0: skipped and reported, nothing to acknowledge. */
+static void test_oversize_publish_qos0(void **state)
+{
+    (void)state;
+    setup_client(4096, sizeof rx);
+    connect_ok();
+    feed_big(1000, 0);
+    assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
+    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
+    assert_int_equal(w.dropped, 1);
+    assert_int_equal(w.dropped_qos, 0);
+    assert_int_equal(w.dropped_len, 1000);
+    assert_int_equal(w.messages, 1);
+    expect_sent("40 02 00 07");
+}
+
+/* What cannot be skipped safely still ends the connection: a head that
+ * does not fit in rx, a bad topic, a payload over AWS's 128 KB. */
+static void test_oversize_publish_refused(void **state)
+{
+    (void)state;
+    setup_client(4096, 64);
+    connect_ok();
+    feed("30 C8 01 00 64");   /* a 100-byte topic in a 200-byte PUBLISH */
+    w.t.pad_at = w.t.in_len;
+    w.t.pad_left = 198;
+    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_STRING_LENGTH));
+    assert_int_equal(w.dropped, 0);
+
+    setup_client(4096, 64);
+    connect_ok();
+    feed("30 C8 01 00 03 61 2F 23");   /* topic "a/#" */
+    w.t.pad_at = w.t.in_len;
+    w.t.pad_left = 195;
+    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_TOPIC_WILDCARD));
+    assert_int_equal(w.dropped, 0);
+
+    setup_client(4096, 64);
+    c.cfg.codec.aws_limits = 1;
+    connect_ok();
+    feed_big(TL_MQTT_AWS_MAX_PAYLOAD + 1, 1);
+    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_PAYLOAD_TOO_BIG));
+    assert_int_equal(w.dropped, 0);
+    /* At the limit it is only too big for rx. */
+    setup_client(4096, 64);
+    c.cfg.codec.aws_limits = 1;
+    connect_ok();
+    feed_big(TL_MQTT_AWS_MAX_PAYLOAD, 1);
+    assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
+    assert_int_equal(w.dropped, 1);
+    assert_int_equal(w.dropped_len, TL_MQTT_AWS_MAX_PAYLOAD);
 }
 
 static void test_dup_after_reconnect(void **state)
@@ -550,6 +719,10 @@ int main(void)
         cmocka_unit_test(test_keep_alive),
         cmocka_unit_test(test_malformed_connack),
         cmocka_unit_test(test_oversize_packet),
+        cmocka_unit_test(test_oversize_publish_skipped),
+        cmocka_unit_test(test_oversize_publish_split),
+        cmocka_unit_test(test_oversize_publish_qos0),
+        cmocka_unit_test(test_oversize_publish_refused),
         cmocka_unit_test(test_dup_after_reconnect),
         cmocka_unit_test(test_poison),
         cmocka_unit_test(test_no_strike_after_puback),

@@ -65,8 +65,9 @@ static void test_decoder_boundaries(void **state)
         if (sizes[i] > 0)
             assert_int_equal(pkt.body[sizes[i] - 1], i);
     }
-    /* One byte over the buffer: refused as soon as the length is known. */
-    n = hex("30 81 80 01", in, sizeof in);
+    /* One byte over the buffer (not a PUBLISH): refused as soon as the
+     * length is known. */
+    n = hex("90 81 80 01", in, sizeof in);
     assert_int_equal(tl_mqtt_decoder_feed(&d, in, n, &used, &pkt), TL_MQTT_ERR_PACKET_TOO_BIG);
     assert_int_equal(used, n);
     assert_int_equal(tl_mqtt_decoder_error(&d), TL_MQTT_ERR_PACKET_TOO_BIG);
@@ -78,7 +79,7 @@ static void test_decoder_boundaries(void **state)
     assert_int_equal(tl_mqtt_decoder_feed(&d, in, n, &used, &pkt), TL_MQTT_COMPLETE);
     assert_int_equal(pkt.type, TL_MQTT_PINGREQ);
     /* The largest remaining length and a fifth length byte. */
-    n = hex("30 FF FF FF 7F", in, sizeof in);
+    n = hex("B0 FF FF FF 7F", in, sizeof in);
     assert_int_equal(tl_mqtt_decoder_feed(&d, in, n, &used, &pkt), TL_MQTT_ERR_PACKET_TOO_BIG);
     tl_mqtt_decoder_reset(&d);
     n = hex("30 FF FF FF FF 7F", in, sizeof in);
@@ -96,6 +97,55 @@ static void test_decoder_boundaries(void **state)
     assert_int_equal(tl_mqtt_parse_pingresp(&pkt), TL_MQTT_OK);
     assert_int_equal(tl_mqtt_decoder_feed(&d, in, 0, &used, &pkt), TL_MQTT_NEED_MORE);
     assert_int_equal(tl_mqtt_decoder_feed(NULL, in, n, &used, &pkt), TL_MQTT_ERR_ARGUMENT);
+}
+
+/* A PUBLISH larger than the buffer: its first bytes kept, the rest taken
+ * and dropped as it comes, in any split; the stream stays in step. */
+static void test_decoder_skips_big_publish(void **state)
+{
+    static uint8_t in[6000];
+    uint8_t body[16];
+    size_t n, k, used, pos, split;
+    tl_mqtt_decoder d;
+    tl_mqtt_packet pkt;
+    tl_mqtt_status st;
+    (void)state;
+    /* QoS 1, topic "a/b", id 5, a 5000-byte payload; then a PINGRESP. */
+    n = hex("32 8F 27 00 03 61 2F 62 00 05", in, sizeof in);
+    for (k = 0; k < 5000; k++)
+        in[n++] = (uint8_t)k;
+    n += hex("D0 00", in + n, sizeof in - n);
+    for (split = 1; split <= 4096; split *= 8) {
+        tl_mqtt_decoder_init(&d, body, sizeof body);
+        st = TL_MQTT_NEED_MORE;
+        for (pos = 0; st == TL_MQTT_NEED_MORE && pos < n; pos += used) {
+            st = tl_mqtt_decoder_feed(&d, in + pos, n - pos < split ? n - pos : split, &used,
+                                      &pkt);
+        }
+        assert_int_equal(st, TL_MQTT_SKIPPED);
+        assert_int_equal(pos, 5010);   /* the whole PUBLISH was taken */
+        assert_int_equal(pkt.type, TL_MQTT_PUBLISH);
+        assert_int_equal(pkt.flags, 2);
+        assert_int_equal(pkt.len, sizeof body);
+        assert_memory_equal(pkt.body, in + 3, sizeof body);
+        assert_int_equal(d.remaining, 5007);
+        assert_int_equal(tl_mqtt_decoder_error(&d), TL_MQTT_OK);
+        assert_int_equal(tl_mqtt_decoder_feed(&d, in + pos, n - pos, &used, &pkt),
+                         TL_MQTT_COMPLETE);
+        assert_int_equal(pkt.type, TL_MQTT_PINGRESP);
+        assert_int_equal(pos + used, n);
+    }
+    /* The fixed header is still checked first: QoS 3, then a fifth length
+     * byte. */
+    tl_mqtt_decoder_init(&d, body, sizeof body);
+    n = hex("36 8F 27", in, sizeof in);
+    assert_int_equal(tl_mqtt_decoder_feed(&d, in, n, &used, &pkt), TL_MQTT_ERR_QOS);
+    tl_mqtt_decoder_reset(&d);
+    n = hex("30 FF FF FF FF 7F", in, sizeof in);
+    assert_int_equal(tl_mqtt_decoder_feed(&d, in, n, &used, &pkt), TL_MQTT_ERR_REMAINING_LENGTH);
+    /* The one-shot view has no buffer to skip into: still too big. */
+    n = hex("30 81 80 01", in, sizeof in);
+    assert_int_equal(tl_mqtt_decode_packet(in, n, 16, &pkt, &used), TL_MQTT_ERR_PACKET_TOO_BIG);
 }
 
 /* What a decoder produced, flattened: type, flags, length, body per packet. */
@@ -176,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed_header_boundaries),
         cmocka_unit_test(test_decoder_boundaries),
+        cmocka_unit_test(test_decoder_skips_big_publish),
         cmocka_unit_test(test_chunking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,11 @@ static tl_mqtt_status run(const uint8_t *b, size_t n, size_t max_body, int kind,
     for (i = 0; i < n && ds == TL_MQTT_NEED_MORE; i++)
         ds = tl_mqtt_decoder_feed(&d, b + i, 1, &consumed, &dpkt);
     if (st != TL_MQTT_COMPLETE) {
-        assert_int_equal(ds, st);
+        /* A PUBLISH the one-shot view refuses as too big, the decoder skips. */
+        if (st == TL_MQTT_ERR_PACKET_TOO_BIG && (b[0] >> 4) == TL_MQTT_PUBLISH)
+            assert_int_equal(ds, TL_MQTT_SKIPPED);
+        else
+            assert_int_equal(ds, st);
         return st;
     }
     assert_int_equal(ds, TL_MQTT_COMPLETE);

@@ -29,6 +29,7 @@ static void test_each_status_is_its_number(void **state)
     }
     assert_string_equal(tl_mqtt_status_name(TL_MQTT_ERR_QOS), "#22");
     assert_string_equal(tl_mqtt_status_message(TL_MQTT_ERR_DECODER_FAILED), "#37");
+    assert_string_equal(tl_mqtt_status_name(TL_MQTT_SKIPPED), "#38");
     assert_string_equal(tl_mqtt_status_name(TL_MQTT__STATUS_COUNT), "#?");
     assert_string_equal(tl_mqtt_status_message((tl_mqtt_status)-1), "#?");
 }
