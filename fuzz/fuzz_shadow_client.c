@@ -2,7 +2,9 @@
  * Three requests (get, update, delete) wait for answers so that token
  * matching runs; every span a callback gets must lie inside the payload and
  * the JSON member readers run on it. Never a crash; a non-shadow topic must
- * not reach any callback. */
+ * not reach any callback. A leading 'D' (after 'N') feeds the message as
+ * the MQTT client's on_dropped gives it (no payload, its size): refused
+ * through on_error, and a GET answer so refused ends the GET. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tl_shadow_callbacks cb = { on_response, on_delta, on_documents, on_error, NULL };
     fz z;
     size_t tlen;
-    int r;
+    int r, dropped;
     if (!nl)
         return 0;
     tlen = (size_t)(nl - data);
@@ -104,6 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cfg.shadow = "cfg";
         data++, size--, tlen--;
     }
+    dropped = tlen && data[0] == 'D';
+    if (dropped)
+        data++, size--, tlen--;
     memset(&z, 0, sizeof z);
     z.payload = data + tlen + 1;
     z.len = size - tlen - 1;
@@ -113,9 +118,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tl_shadow_update(&c, "{\"reported\":{}}", 15, 3, NULL) != TL_SHADOW_OK ||
         tl_shadow_delete(&c, NULL) != TL_SHADOW_OK)
         abort();
-    r = tl_shadow_handle_publish(&c, (const char *)data, tlen, z.payload, z.len);
+    r = tl_shadow_handle_publish(&c, (const char *)data, tlen, dropped ? NULL : z.payload,
+                                 z.len);
     if (r != 0 && r != 1)
         abort();
+    if (dropped && r == 1 && z.len) {
+        /* on_error, and on get/accepted or get/rejected the GET's end. */
+        int get = tlen >= 13 && (memcmp(data + tlen - 13, "/get/accepted", 13) == 0 ||
+                                 memcmp(data + tlen - 13, "/get/rejected", 13) == 0);
+        if (tl_shadow_last_error(&c) != TL_SHADOW_ERR_TOO_BIG || z.calls != 1 + get ||
+            tl_shadow_pending(&c) != 3 - (size_t)get)
+            abort();
+    }
     if (r == 0 && z.calls)
         abort();
     if (r == 1 && tl_shadow_pending(&c) + (size_t)z.calls < 3)

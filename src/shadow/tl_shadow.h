@@ -13,6 +13,7 @@
  *   on every CONNACK            tl_shadow_on_connect()    subscribes
  *   on every SUBACK             tl_shadow_handle_suback() then GETs (resync)
  *   on every PUBLISH            tl_shadow_handle_publish()
+ *   on every dropped PUBLISH    tl_shadow_handle_publish() too (payload NULL)
  *   now and then (e.g. per poll) tl_shadow_poll()          times requests out
  *
  * Requests (get, update, delete) carry a clientToken made of the caller's
@@ -22,17 +23,22 @@
  * ends exactly once in on_response: accepted, rejected (AWS's code and
  * message), timed out, or answered with a malformed document.
  *
- * After every (re)connect the client subscribes to its eight topics and, once
- * the SUBACK arrives, sends a GET, as AWS recommends: the reply brings the
- * version and any desired state changed while the device was away, which is
- * handed to on_delta like a delta published live. The shadow version is
- * tracked from every accepted, delta and documents message of this shadow.
+ * After every (re)connect the client subscribes to its topics (seven;
+ * update/documents, the largest messages, only with an on_documents
+ * callback) and, once the SUBACK arrives, sends a GET, as AWS recommends:
+ * the reply brings the version and any desired state changed while the
+ * device was away, which is handed to on_delta like a delta published live.
+ * That is the only GET the client sends by itself, once per connection. The
+ * shadow version is tracked from every accepted, delta and documents message
+ * of this shadow.
  *
  * Incoming documents are checked strictly (tl_json_check) and tokenized
  * (tl_json_tokenize, jsmn) into a bounded token array inside the context; a
  * document larger than TL_SHADOW_PAYLOAD_MAX or needing more than
  * TL_SHADOW_MAX_TOKENS tokens is refused with TL_SHADOW_ERR_TOO_BIG through
- * on_error, never truncated.
+ * on_error, never truncated; so is one the MQTT client dropped as larger
+ * than its receive buffer (on_dropped). A GET answer refused so ends the
+ * GETs waiting with ERR_TOO_BIG at once: nothing is sent again by itself.
  * Outgoing state is limited to AWS's 8 KB (TL_SHADOW_STATE_MAX).
  *
  * Callbacks get spans (pointer, length) into the received payload, valid
@@ -179,8 +185,9 @@ typedef struct {
 /* How one request ended. */
 typedef struct {
     tl_shadow_action action;
-    tl_shadow_status status;   /* OK (accepted), ERR_REJECTED, ERR_TIMEOUT, or
-                                  ERR_JSON (the matched response was malformed) */
+    tl_shadow_status status;   /* OK (accepted), ERR_REJECTED, ERR_TIMEOUT,
+                                  ERR_JSON (the matched response was malformed),
+                                  or ERR_TOO_BIG (a GET's answer was too big) */
     const char *client_token;  /* the request's clientToken, NUL-terminated */
     int resync;                /* the GET the client sent after (re)connecting */
     int code;                  /* rejected: AWS's code (400, 404, 409, ...) */
@@ -264,8 +271,9 @@ tl_shadow_status tl_shadow_init(tl_shadow_client *c, const tl_shadow_config *cfg
                                 const tl_shadow_io *io, const tl_shadow_callbacks *cb,
                                 char *tx, size_t tx_cap);
 
-/* Call on every accepted CONNACK: subscribes to the shadow's eight topics
- * (one SUBSCRIBE). The resync GET follows the SUBACK. */
+/* Call on every accepted CONNACK: subscribes to the shadow's topics (one
+ * SUBSCRIBE of seven, eight with on_documents). The resync GET follows the
+ * SUBACK. */
 tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c);
 
 /* Feed every SUBACK. Returns 1 if it answered this client's SUBSCRIBE (then
@@ -274,7 +282,11 @@ int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8
                             size_t count);
 
 /* Feed every received PUBLISH. Returns 1 if the topic is one of this
- * shadow's (handled, or refused through on_error and last_error), 0 if not. */
+ * shadow's (handled, or refused through on_error and last_error), 0 if not.
+ * Feed every PUBLISH the MQTT client dropped as too big as well (its
+ * on_dropped), with payload NULL and payload_len its size: refused with
+ * ERR_TOO_BIG; on get/accepted or get/rejected it also ends every GET
+ * waiting with ERR_TOO_BIG, as their answers would be the same. */
 int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topic_len,
                              const uint8_t *payload, size_t payload_len);
 
@@ -342,7 +354,7 @@ tl_shadow_status tl_shadow_json_object(tl_shadow_span obj, const char *key,
 /* ---- Glue for tl_mqtt_client (tl_shadow_mqtt.c) ----
  * Fill io so that requests go through mc (tl_mqtt_client_publish and
  * _subscribe) and time comes from mc's port clock. The application still
- * forwards mc's on_connect, on_suback and on_message callbacks. */
+ * forwards mc's on_connect, on_suback, on_message and on_dropped callbacks. */
 void tl_shadow_io_mqtt(tl_shadow_io *io, tl_mqtt_client *mc);
 
 #endif

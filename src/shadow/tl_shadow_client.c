@@ -55,7 +55,7 @@ tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c)
     c->sub_waiting = 0;
     /* The filters live in tx until the SUBSCRIBE is encoded: eight topics
      * of at most 234 bytes fit in TL_SHADOW_TX_MIN. */
-    for (i = 0; i < 8; i++) {
+    for (i = 0; i < TL_SHADOW__SUBS(c); i++) {
         memcpy(c->tx + o, c->topic, c->topic_len);
         n = c->topic_len + tl_shadow__suffix(c->tx + o + c->topic_len,
                                              (tl_shadow_action)tl_shadow__subs[i].action,
@@ -65,7 +65,7 @@ tl_shadow_status tl_shadow_on_connect(tl_shadow_client *c)
         f[i].qos = 1;
         o += n + 1;
     }
-    rc = c->io.subscribe(c->io.ctx, f, 8, &c->sub_id);
+    rc = c->io.subscribe(c->io.ctx, f, i, &c->sub_id);
     if (rc != 0) {
         c->mqtt_error = rc;
         tl_shadow__fail(c, TL_SHADOW_ERR_MQTT, "subscribe");
@@ -92,7 +92,7 @@ int tl_shadow_handle_suback(tl_shadow_client *c, uint16_t packet_id, const uint8
     for (i = 0; i < count; i++)
         if (!codes || codes[i] == TL_MQTT_SUBACK_FAILURE)
             break;
-    if (count != 8 || i < count) {
+    if (count != TL_SHADOW__SUBS(c) || i < count) {
         tl_shadow__fail(c, TL_SHADOW_ERR_SUBSCRIBE, "subscribe");
         return 1;
     }
@@ -259,22 +259,36 @@ void tl_shadow__finish(tl_shadow_client *c, size_t i, tl_shadow_response *r)
     r->client_token = NULL;   /* token dies here (gcc -Wdangling-pointer) */
 }
 
-void tl_shadow_poll(tl_shadow_client *c)
+#if TL_SHADOW_MAX_PENDING > 32
+#error "TL_SHADOW_MAX_PENDING: at most 32 (tl_shadow__end's mask)"
+#endif
+
+void tl_shadow__end(tl_shadow_client *c, tl_shadow_status st, tl_shadow_action a)
 {
-    uint32_t now;
+    uint32_t now = c->io.now_ms(c->io.ctx), due = 0;
     size_t i;
-    if (!c)
-        return;
-    now = c->io.now_ms(c->io.ctx);
+    /* Chosen before any callback, which may send a request into a slot. */
     for (i = 0; i < TL_SHADOW_MAX_PENDING; i++) {
-        if (c->pending[i].token[0] && (int32_t)(now - c->pending[i].deadline_ms) >= 0) {
+        const tl_shadow__pending *p = &c->pending[i];
+        if (p->token[0] && (st == TL_SHADOW_ERR_TIMEOUT ? (int32_t)(now - p->deadline_ms) >= 0
+                                                        : p->action == (uint8_t)a))
+            due |= (uint32_t)1 << i;
+    }
+    for (i = 0; i < TL_SHADOW_MAX_PENDING; i++) {
+        if (due >> i & 1u) {
             tl_shadow_response r;
             memset(&r, 0, sizeof r);
-            r.status = TL_SHADOW_ERR_TIMEOUT;
-            c->last_error = TL_SHADOW_ERR_TIMEOUT;
+            r.status = st;
+            c->last_error = st;
             tl_shadow__finish(c, i, &r);
         }
     }
+}
+
+void tl_shadow_poll(tl_shadow_client *c)
+{
+    if (c)
+        tl_shadow__end(c, TL_SHADOW_ERR_TIMEOUT, TL_SHADOW_GET);
 }
 
 uint32_t tl_shadow_version(const tl_shadow_client *c)

@@ -4,11 +4,14 @@
 
 #include "tl_shadow.h"
 
-/* The topics the client subscribes to, in one SUBSCRIBE of eight filters. */
+/* The topics the client subscribes to, in one SUBSCRIBE: the first
+ * TL_SHADOW__SUBS(c) of these eight. update/documents, the largest messages
+ * (two whole documents), comes last and only with an on_documents. */
 typedef struct {
     uint8_t action, kind;   /* tl_shadow_action, tl_shadow_topic_kind */
 } tl_shadow__sub;
 extern const tl_shadow__sub tl_shadow__subs[8];
+#define TL_SHADOW__SUBS(c) ((c)->cb.on_documents ? 8u : 7u)
 
 /* 1 if s[0..len) is 1..max of [A-Za-z0-9:_-] and extra (':' for none). */
 int tl_shadow__name_ok(const char *s, size_t len, size_t max, char extra);
@@ -34,5 +37,9 @@ int tl_shadow__match_topic(const tl_shadow_client *c, const char *topic, size_t 
 /* Finish pending request slot i: call on_response with r (whose action,
  * client_token and resync are filled in here) and free the slot. */
 void tl_shadow__finish(tl_shadow_client *c, size_t i, tl_shadow_response *r);
+
+/* End with st and no answer the pending requests that are overdue (st
+ * ERR_TIMEOUT) or else those of action a. */
+void tl_shadow__end(tl_shadow_client *c, tl_shadow_status st, tl_shadow_action a);
 
 #endif

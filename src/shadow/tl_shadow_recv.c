@@ -100,6 +100,16 @@ static int refuse(msg *m, tl_shadow_status st)
     return 1;
 }
 
+/* A message too big to read. A GET's answer is not left to time out (and
+ * the GET sent again by a caller in a loop): its token unread, it ends every
+ * GET waiting, as their answers would be the same document. */
+static int too_big(msg *m, tl_shadow_action a)
+{
+    if (a == TL_SHADOW_GET)
+        tl_shadow__end(m->c, TL_SHADOW_ERR_TOO_BIG, a);
+    return refuse(m, TL_SHADOW_ERR_TOO_BIG);
+}
+
 /* The pending request this response answers (same token, same action). */
 static int find_pending(msg *m, tl_shadow_action a)
 {
@@ -231,13 +241,14 @@ int tl_shadow_handle_publish(tl_shadow_client *c, const char *topic, size_t topi
     m.c = c;
     m.js = (const char *)payload;
     tl_shadow__suffix(m.what, a, k);
-    if (payload_len > TL_SHADOW_PAYLOAD_MAX)
-        return refuse(&m, TL_SHADOW_ERR_TOO_BIG);
+    /* Too big here, or for the MQTT client (on_dropped: no payload). */
+    if (payload_len > TL_SHADOW_PAYLOAD_MAX || (!payload && payload_len))
+        return too_big(&m, a);
     if (!payload || tl_json_check(m.js, payload_len, MAX_DEPTH, NULL) != TL_JSON_OK)
         return refuse(&m, TL_SHADOW_ERR_JSON);
     n = tl_json_tokenize(m.js, payload_len, c->tok, TL_SHADOW_MAX_TOKENS, NULL);
     if (n == JSMN_ERROR_NOMEM)
-        return refuse(&m, TL_SHADOW_ERR_TOO_BIG);
+        return too_big(&m, a);
     if (n < 1 || c->tok[0].type != JSMN_OBJECT)
         return refuse(&m, TL_SHADOW_ERR_JSON);
     m.n = n;

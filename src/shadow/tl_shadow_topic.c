@@ -32,11 +32,12 @@ const char *tl_shadow_status_text(tl_shadow_status st)
 static const char *const action_names[] = { "get", "update", "delete" };
 static const char *const kind_names[] = { "", "accepted", "rejected", "delta", "documents" };
 
+/* documents last: it is left out without on_documents (TL_SHADOW__SUBS). */
 const tl_shadow__sub tl_shadow__subs[8] = {
     { TL_SHADOW_GET, TL_SHADOW_TOPIC_ACCEPTED },    { TL_SHADOW_GET, TL_SHADOW_TOPIC_REJECTED },
     { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_REJECTED },
-    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DELTA },    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DOCUMENTS },
-    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_ACCEPTED }, { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_REJECTED },
+    { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DELTA },    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_ACCEPTED },
+    { TL_SHADOW_DELETE, TL_SHADOW_TOPIC_REJECTED }, { TL_SHADOW_UPDATE, TL_SHADOW_TOPIC_DOCUMENTS },
 };
 
 const char *tl_shadow_action_name(tl_shadow_action a)

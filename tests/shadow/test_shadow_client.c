@@ -173,7 +173,8 @@ static void test_connect_subscribes_then_resyncs(void **s)
     assert_int_equal(fx.nfilters, 8);
     assert_string_equal(fx.filters[0], "$aws/things/dev/shadow/get/accepted");
     assert_string_equal(fx.filters[4], "$aws/things/dev/shadow/update/delta");
-    assert_string_equal(fx.filters[7], "$aws/things/dev/shadow/delete/rejected");
+    assert_string_equal(fx.filters[6], "$aws/things/dev/shadow/delete/rejected");
+    assert_string_equal(fx.filters[7], "$aws/things/dev/shadow/update/documents");
     assert_int_equal(fx.npub, 0);   /* the GET waits for the SUBACK */
     assert_int_equal(tl_shadow_handle_suback(&fx.c, 99, ok, 8), 0);
     assert_int_equal(fx.npub, 0);
@@ -198,6 +199,114 @@ static void test_connect_subscribes_then_resyncs(void **s)
     assert_string_equal(fx.delta_state, "{\"led\":\"on\"}");
     assert_true(fx.delta_from_get);
     assert_int_equal(tl_shadow_pending(&fx.c), 0);
+}
+
+/* Without on_documents, update/documents (two whole documents, the largest
+ * messages) is not subscribed: seven filters, and seven codes expected. */
+static void test_documents_only_with_on_documents(void **s)
+{
+    tl_shadow_config cfg = { "dev", NULL, "dev", 100, 5000, 0 };
+    tl_shadow_io io = { f_publish, f_subscribe, f_now, &fx };
+    tl_shadow_callbacks cb = { on_response, on_delta, NULL, on_error, &fx };
+    uint8_t ok[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+    size_t i;
+    (void)s;
+    assert_int_equal(tl_shadow_init(&fx.c, &cfg, &io, &cb, fx.tx, sizeof fx.tx), TL_SHADOW_OK);
+    assert_int_equal(tl_shadow_on_connect(&fx.c), TL_SHADOW_OK);
+    assert_int_equal(fx.nfilters, 7);
+    for (i = 0; i < 7; i++)
+        assert_null(strstr(fx.filters[i], "documents"));
+    assert_string_equal(fx.filters[4], "$aws/things/dev/shadow/update/delta");
+    /* eight codes do not answer a SUBSCRIBE of seven */
+    assert_int_equal(tl_shadow_handle_suback(&fx.c, 41, ok, 8), 1);
+    assert_int_equal(fx.err, TL_SHADOW_ERR_SUBSCRIBE);
+    assert_int_equal(fx.npub, 0);
+    assert_int_equal(tl_shadow_on_connect(&fx.c), TL_SHADOW_OK);
+    assert_int_equal(tl_shadow_handle_suback(&fx.c, 42, ok, 7), 1);
+    assert_int_equal(fx.npub, 1);   /* the resync GET */
+    assert_int_equal(tl_shadow_last_error(&fx.c), TL_SHADOW_OK);
+}
+
+/* A message the MQTT client dropped as larger than its receive buffer
+ * (on_dropped: payload NULL, the size it had). */
+static int feed_dropped(const char *sfx, size_t len)
+{
+    char topic[300];
+    snprintf(topic, sizeof topic, "$aws/things/dev/shadow/%s", sfx);
+    return tl_shadow_handle_publish(&fx.c, topic, strlen(topic), NULL, len);
+}
+
+/* The resync GET's answer is too big: the GET ends at once with ERR_TOO_BIG
+ * and on_error names it; nothing is sent again, not even at the timeout. */
+static void test_dropped_get_answer(void **s)
+{
+    uint8_t ok[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+    (void)s;
+    assert_int_equal(tl_shadow_on_connect(&fx.c), TL_SHADOW_OK);
+    assert_int_equal(tl_shadow_handle_suback(&fx.c, 41, ok, 8), 1);
+    assert_int_equal(fx.npub, 1);
+    assert_int_equal(feed_dropped("get/accepted", 5000), 1);
+    assert_int_equal(fx.nresp, 1);
+    assert_int_equal(fx.resp.status, TL_SHADOW_ERR_TOO_BIG);
+    assert_int_equal(fx.resp.action, TL_SHADOW_GET);
+    assert_true(fx.resp.resync);
+    assert_string_equal(fx.resp_token, "dev-100");
+    assert_string_equal(fx.resp_msg, "");
+    assert_int_equal(fx.resp.document.len, 0);
+    assert_int_equal(fx.nerr, 1);
+    assert_int_equal(fx.err, TL_SHADOW_ERR_TOO_BIG);
+    assert_string_equal(fx.err_what, "get/accepted");
+    assert_int_equal(tl_shadow_last_error(&fx.c), TL_SHADOW_ERR_TOO_BIG);
+    assert_int_equal(tl_shadow_pending(&fx.c), 0);
+    fx.now += 60000;
+    tl_shadow_poll(&fx.c);
+    assert_int_equal(fx.nresp, 1);
+    assert_int_equal(fx.npub, 1);   /* no GET again by itself */
+    /* Another one (somebody else's GET, or ours again): nothing waits now. */
+    assert_int_equal(feed_dropped("get/accepted", 5000), 1);
+    assert_int_equal(fx.nresp, 1);
+    assert_int_equal(fx.nerr, 2);
+    assert_int_equal(fx.npub, 1);
+}
+
+/* Every waiting GET ends, but not one a callback sends meanwhile; other
+ * requests wait on; a dropped delta or update answer is an on_error. */
+static void test_dropped_messages(void **s)
+{
+    static char many[TL_SHADOW_MAX_TOKENS * 8 + 64];
+    size_t o, i;
+    (void)s;
+    assert_int_equal(tl_shadow_get(&fx.c, NULL), TL_SHADOW_OK);
+    assert_int_equal(tl_shadow_report(&fx.c, "{\"a\":1}", 7, NULL), TL_SHADOW_OK);
+    assert_int_equal(tl_shadow_get(&fx.c, NULL), TL_SHADOW_OK);
+    fx.chain_get = 1;
+    assert_int_equal(feed_dropped("get/rejected", 3000), 1);
+    assert_int_equal(fx.nresp, 2);
+    assert_int_equal(fx.resp.status, TL_SHADOW_ERR_TOO_BIG);
+    assert_string_equal(fx.err_what, "get/rejected");
+    assert_int_equal(tl_shadow_pending(&fx.c), 2);   /* the update, the new GET */
+    assert_int_equal(fx.npub, 4);
+    assert_int_equal(feed_dropped("update/accepted", 3000), 1);
+    assert_int_equal(fx.nresp, 2);
+    assert_string_equal(fx.err_what, "update/accepted");
+    assert_int_equal(tl_shadow_pending(&fx.c), 2);
+    assert_int_equal(feed_dropped("update/delta", 3000), 1);
+    assert_int_equal(fx.ndelta, 0);
+    assert_int_equal(fx.err, TL_SHADOW_ERR_TOO_BIG);
+    assert_string_equal(fx.err_what, "update/delta");
+    assert_int_equal(fx.nerr, 3);
+    /* A GET answer with more tokens than the context holds ends the GET
+     * the same way. */
+    o = (size_t)sprintf(many, "{\"state\":{");
+    for (i = 0; i < TL_SHADOW_MAX_TOKENS / 2; i++)
+        o += (size_t)sprintf(many + o, "%s\"k%zu\":1", i ? "," : "", i);
+    sprintf(many + o, "},\"clientToken\":\"dev-103\"}");
+    assert_int_equal(feed("get/accepted", many), 1);
+    assert_int_equal(fx.nresp, 3);
+    assert_int_equal(fx.resp.status, TL_SHADOW_ERR_TOO_BIG);
+    assert_string_equal(fx.resp_token, "dev-103");
+    assert_int_equal(tl_shadow_pending(&fx.c), 1);   /* the update */
+    assert_int_equal(fx.nerr, 4);
 }
 
 static void test_subscription_refused(void **s)
@@ -404,7 +513,7 @@ static void test_named_shadow(void **s)
     assert_int_equal(fx.ndelta, 1);
     assert_int_equal(tl_shadow_version(&fx.c), 2);
     assert_int_equal(tl_shadow_on_connect(&fx.c), TL_SHADOW_OK);
-    assert_string_equal(fx.filters[5], "$aws/things/dev/shadow/name/cfg/update/documents");
+    assert_string_equal(fx.filters[7], "$aws/things/dev/shadow/name/cfg/update/documents");
 }
 
 static void test_bad_updates(void **s)
@@ -478,6 +587,9 @@ int main(void)
         cmocka_unit_test_setup(test_init_arguments, setup),
         cmocka_unit_test_setup(test_connect_subscribes_then_resyncs, setup),
         cmocka_unit_test_setup(test_subscription_refused, setup),
+        cmocka_unit_test_setup(test_documents_only_with_on_documents, setup),
+        cmocka_unit_test_setup(test_dropped_get_answer, setup),
+        cmocka_unit_test_setup(test_dropped_messages, setup),
         cmocka_unit_test_setup(test_rejected_get, setup),
         cmocka_unit_test_setup(test_update_and_version_conflict, setup),
         cmocka_unit_test_setup(test_foreign_tokens_ignored, setup),
