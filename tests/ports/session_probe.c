@@ -20,6 +20,8 @@
  *   delivered journal=J              a PUBACK (telemetry or shadow report)
  *   suback codes=C,C,...
  *   message TOPIC bytes=N            every PUBLISH from the broker
+ *   dropped TOPIC bytes=N            one larger than the receive buffer
+ *                                    (skipped and acknowledged by MQTT)
  *   delta bytes=N                    .../shadow/update/delta
  *   done connections=K seq=N unacked=U
  *
@@ -187,6 +189,14 @@ static void p_on_message(void *user, const tl_mqtt_publish *m)
         p->orig.on_message(p->orig.user, m);
 }
 
+static void p_on_dropped(void *user, const tl_mqtt_publish *m)
+{
+    probe *p = user;
+    printf("dropped %.*s bytes=%zu\n", (int)m->topic.len, m->topic.ptr, m->payload_len);
+    if (p->orig.on_dropped)
+        p->orig.on_dropped(p->orig.user, m);
+}
+
 static void p_on_suback(void *user, uint16_t id, const uint8_t *codes, size_t n)
 {
     probe *p = user;
@@ -322,6 +332,7 @@ int main(int argc, char **argv)
     p->s.mqtt.cb.on_connect = p_on_connect;
     p->s.mqtt.cb.on_disconnect = p_on_disconnect;
     p->s.mqtt.cb.on_message = p_on_message;
+    p->s.mqtt.cb.on_dropped = p_on_dropped;
     p->s.mqtt.cb.on_suback = p_on_suback;
     p->s.mqtt.cb.on_delivered = p_on_delivered;
     p->s.mqtt.cb.user = p;

@@ -3,10 +3,14 @@
 # cloud: a chip provisioned by aws-iot-setup on the emulator, then loaded
 # in-process by session_probe with the config, CA and device certificate in
 # its flash. Checked from outside: telemetry at a second identity's
-# subscriber, a desired document of a few hundred bytes reported back as is
-# (no delta left), a broker restart (a second handshake into the same
-# buffers, the MQTT packet buffers living in the TLS validation state) after
-# which telemetry continues. A wrong CA must end in a TLS failure.
+# subscriber, desired documents of a few hundred and of ~700 bytes reported
+# back as they are (no delta left), then one larger than the MQTT receive
+# buffer (a 3 KB note): its delta is skipped and acknowledged, no reconnect;
+# a broker restart with that shadow in place (a second handshake into the
+# same buffers, the MQTT packet buffers living in the TLS validation state;
+# the resync GET's answer is too big as well) after which telemetry
+# continues and the session does not reconnect again. A wrong CA must end in
+# a TLS failure.
 . "$TL_SRC/tests/cli/lib.sh"
 PROBE=${SESSION_PROBE:?SESSION_PROBE not set}
 THING=se1
@@ -86,29 +90,64 @@ telemetry 2 seq1
 # in through the MQTT receive buffer, the session reports it back as is.
 NOTE=$(printf 'n%.0s' $(seq 300))
 DESIRED='{"led":"on","level":42,"modes":["eco","night","away"],"net":{"ssid":"lab","dhcp":true},"note":"'$NOTE'"}'
-run shadow -X POST -d "{\"state\":{\"desired\":$DESIRED}}"; expect_out_has '"desired"' "shadow POST"
-wait_log probe.log "delta bytes=" 10 && _ok || _bad "delta received"
-run grep -o "delta bytes=[0-9]*" probe.log
-[ "${OUT##*=}" -ge 300 ] 2>/dev/null && _ok || _bad "the delta carried the whole document"
-for _ in $(seq 50); do
-    shadow > s.json
-    python3 - s.json <<'EOF' && break
+# round_trip DESIRED MIN_BYTES WHAT: post a desired state; its delta (at
+# least MIN_BYTES) reaches the session, which reports it back: the shadow
+# ends with no delta and a reported state holding DESIRED.
+round_trip() {
+    local n
+    n=$(grep -c "^delta bytes=" probe.log)
+    run shadow -X POST -d "{\"state\":{\"desired\":$1}}"; expect_out_has '"desired"' "$3: shadow POST"
+    wait_log probe.log "^delta bytes=" 10 $((n + 1)) && _ok || _bad "$3: delta received"
+    run grep -o "^delta bytes=[0-9]*" probe.log
+    [ "${OUT##*=}" -ge "$2" ] 2>/dev/null && _ok || _bad "$3: the delta carried the whole document"
+    for _ in $(seq 50); do
+        shadow > s.json
+        python3 - s.json <<'EOF' && break
 import json, sys
 st = json.load(open(sys.argv[1]))["state"]
 sys.exit(0 if "delta" not in st and st.get("reported") == st.get("desired") else 1)
 EOF
-    sleep 0.2
-done
-run python3 - s.json "$DESIRED" <<'EOF'
+        sleep 0.2
+    done
+    run python3 - s.json "$1" <<'EOF'
 import json, sys
-st = json.load(open(sys.argv[1]))["state"]
-print("reported == desired" if st.get("reported") == json.loads(sys.argv[2]) else "reported differs")
+st, want = json.load(open(sys.argv[1]))["state"], json.loads(sys.argv[2])
+rep = st.get("reported") or {}
+print("reported has desired" if all(rep.get(k) == v for k, v in want.items()) else "reported differs")
 print("delta left" if "delta" in st else "no delta")
 EOF
-expect_out "reported == desired
-no delta" "shadow after the round trip: $(cat s.json)"
+    expect_out "reported has desired
+no delta" "$3: shadow after the round trip: $(cat s.json)"
+}
+round_trip "$DESIRED" 300 "a few hundred bytes"
+
+# ~700 bytes of desired state: the delta fits the receive buffer and the
+# report a journal record (~0.9 KB).
+NOTE=$(printf 'm%.0s' $(seq 640))
+DESIRED2='{"led":"off","level":7,"note":"'$NOTE'"}'
+round_trip "$DESIRED2" 680 "~700 bytes"
 
 run grep -c "^failure:" probe.log; expect_out 0 "no failure while the broker was up"
+
+# Larger than the receive buffer (a 3 KB note): the delta is skipped and
+# acknowledged, the connection stays up (before, the client closed it and
+# the broker sent the delta again after every reconnect: a loop of TLS
+# handshakes, each signed by the chip), telemetry goes on.
+run grep -o "mqtt_rx=[0-9]*" probe.log
+RXCAP=${OUT##*=}
+BIG=$(printf 'b%.0s' $(seq 3000))
+C=$(grep -c "^connected #" probe.log)
+D=$(grep -c "^delivered journal=" probe.log)
+run shadow -X POST -d "{\"state\":{\"desired\":{\"note\":\"$BIG\"}}}"
+expect_out_has '"desired"' "shadow POST of 3 KB"
+wait_log probe.log "^dropped .*/shadow/update/delta bytes=" 10 && _ok ||
+    _bad "the oversize delta skipped"
+run grep -o "^dropped .*/shadow/update/delta bytes=[0-9]*" probe.log
+[ "${OUT##*=}" -gt "$RXCAP" ] 2>/dev/null && _ok || _bad "dropped only above mqtt_rx=$RXCAP: $OUT"
+sleep 4
+run grep -c "^connected #" probe.log; expect_out "$C" "no reconnect after the oversize delta"
+run grep -c "^disconnected" probe.log; expect_out 0 "the connection stayed up"
+wait_log probe.log "^delivered journal=" 5 $((D + 1)) && _ok || _bad "telemetry acknowledged after it"
 
 # Broker restart on the same ports: the session sees the connection go,
 # reconnects (a second handshake into the same buffers) and telemetry goes on.
@@ -120,6 +159,10 @@ wait_log probe.log "^telemetry seq=" 5 $((N + 1)) && _ok || _bad "telemetry queu
 "$TL" cloud start --dir "$T_DIR/cloud" --mqtt-port "$MQTT_PORT" --api-port "$API_PORT" > /dev/null ||
     _bad "cloud restart"
 wait_log probe.log "connected #2" 20 && _ok || _bad "session reconnected"
+# The resync GET's answer holds the 3 KB note twice: skipped too, and the
+# session stays connected (the summary's count says so at the end).
+wait_log probe.log "^dropped .*/shadow/get/accepted bytes=" 10 && _ok ||
+    _bad "the oversize GET answer skipped"
 # What was queued offline goes out and is acknowledged on the new connection.
 for _ in $(seq 100); do
     sed -n '/^connected #2/,$p' probe.log | grep -q "^unacked=0$" && break
