@@ -349,100 +349,80 @@ static void feed_big(size_t payload, int qos)
     feed("32 08 00 01 74 00 07 6D 73 67");   /* topic "t", id 7, "msg" */
 }
 
-/* A 5 KB QoS 1 PUBLISH into a 256-byte rx: skipped, acknowledged, reported;
- * the connection stays up and the next message arrives as usual. */
-static void test_oversize_publish_skipped(void **state)
+/* feed_big() into a 256-byte rx, chunk bytes per recv (0: as many as fit):
+ * the big one is skipped and reported (after it, the log's last word), the
+ * connection stays up, the next one arrives as usual; the client sent acks. */
+static void skip_one(size_t chunk, size_t payload, int qos, const char *acks)
 {
-    (void)state;
     setup_client(4096, sizeof rx);
     connect_ok();
-    feed_big(5000, 1);
+    w.t.chunk = chunk;
+    feed_big(payload, qos);
     assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
     assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
     assert_false(w.t.closed);
     assert_int_equal(w.connects, 1);
     assert_int_equal(w.dropped, 1);
     assert_string_equal(w.dropped_topic, "big/t");
-    assert_int_equal(w.dropped_len, 5000);
-    assert_int_equal(w.dropped_id, 9);
-    assert_int_equal(w.dropped_qos, 1);
+    assert_int_equal(w.dropped_len, payload);
+    assert_int_equal(w.dropped_qos, qos);
     assert_true(w.dropped_null);
     assert_int_equal(w.log_ev, TL_MQTT_LOG_DROPPED);
-    assert_int_equal(w.log_detail, 5000);
-    /* Acknowledged (after the callback), then the next one goes through
-     * on_message as usual. */
+    assert_int_equal(w.log_detail, payload);
     assert_int_equal(w.messages, 1);
-    expect_sent("40 02 00 09 40 02 00 07");
+    expect_sent(acks);
 }
 
-/* The same, arriving 7 bytes per recv (the fixed header and the topic
- * split too), and then one byte per recv. */
+/* A 5 KB QoS 1 PUBLISH: acknowledged all the same, then the next one. */
+static void test_oversize_publish_skipped(void **state)
+{
+    (void)state;
+    skip_one(0, 5000, 1, "40 02 00 09 40 02 00 07");
+    assert_int_equal(w.dropped_id, 9);
+}
+
+/* The same arriving 7 bytes per recv (the fixed header and the topic split
+ * too), and one byte per recv. */
 static void test_oversize_publish_split(void **state)
 {
-    static const size_t chunks[] = { 7, 1 };
-    size_t i;
     (void)state;
-    for (i = 0; i < 2; i++) {
-        setup_client(4096, sizeof rx);
-        connect_ok();
-        w.t.chunk = chunks[i];
-        feed_big(3000, 1);
-        assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
-        assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
-        assert_int_equal(w.dropped, 1);
-        assert_int_equal(w.dropped_len, 3000);
-        assert_string_equal(w.dropped_topic, "big/t");
-        assert_int_equal(w.messages, 1);
-        expect_sent("40 02 00 09 40 02 00 07");
-    }
+    skip_one(7, 3000, 1, "40 02 00 09 40 02 00 07");
+    skip_one(1, 3000, 1, "40 02 00 09 40 02 00 07");
 }
 
 /* QoS 0: skipped and reported, nothing to acknowledge. */
 static void test_oversize_publish_qos0(void **state)
 {
     (void)state;
-    setup_client(4096, sizeof rx);
-    connect_ok();
-    feed_big(1000, 0);
-    assert_int_equal(drain(), TL_MQTT_CLIENT_OK);
-    assert_int_equal(tl_mqtt_client_get_state(&c), TL_MQTT_CLIENT_CONNECTED);
-    assert_int_equal(w.dropped, 1);
-    assert_int_equal(w.dropped_qos, 0);
-    assert_int_equal(w.dropped_len, 1000);
-    assert_int_equal(w.messages, 1);
-    expect_sent("40 02 00 07");
+    skip_one(0, 1000, 0, "40 02 00 07");
 }
 
-/* What cannot be skipped safely still ends the connection: a head that
- * does not fit in rx, a bad topic, a payload over AWS's 128 KB. */
+/* What cannot be skipped safely still ends the connection: the head (hex)
+ * and pad bytes of a PUBLISH into a 64-byte rx (aws: with AWS IoT's limits)
+ * end it with why, and nothing is reported dropped. */
+static void refused(const char *head, size_t pad, int aws, tl_mqtt_status why)
+{
+    setup_client(4096, 64);
+    c.cfg.codec.aws_limits = aws;
+    connect_ok();
+    feed(head);
+    w.t.pad_at = w.t.in_len;
+    w.t.pad_left = pad;
+    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
+    assert_string_equal(w.log_why, tl_mqtt_status_message(why));
+    assert_int_equal(w.dropped, 0);
+}
+
 static void test_oversize_publish_refused(void **state)
 {
     (void)state;
-    setup_client(4096, 64);
-    connect_ok();
-    feed("30 C8 01 00 64");   /* a 100-byte topic in a 200-byte PUBLISH */
-    w.t.pad_at = w.t.in_len;
-    w.t.pad_left = 198;
-    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
-    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_STRING_LENGTH));
-    assert_int_equal(w.dropped, 0);
-
-    setup_client(4096, 64);
-    connect_ok();
-    feed("30 C8 01 00 03 61 2F 23");   /* topic "a/#" */
-    w.t.pad_at = w.t.in_len;
-    w.t.pad_left = 195;
-    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
-    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_TOPIC_WILDCARD));
-    assert_int_equal(w.dropped, 0);
-
-    setup_client(4096, 64);
-    c.cfg.codec.aws_limits = 1;
-    connect_ok();
-    feed_big(TL_MQTT_AWS_MAX_PAYLOAD + 1, 1);
-    assert_int_equal(drain(), TL_MQTT_CLIENT_ERR_PROTOCOL);
-    assert_string_equal(w.log_why, tl_mqtt_status_message(TL_MQTT_ERR_PAYLOAD_TOO_BIG));
-    assert_int_equal(w.dropped, 0);
+    /* A 100-byte topic (longer than rx) in a 200-byte PUBLISH. */
+    refused("30 C8 01 00 64", 198, 0, TL_MQTT_ERR_STRING_LENGTH);
+    /* Topic "a/#". */
+    refused("30 C8 01 00 03 61 2F 23", 195, 0, TL_MQTT_ERR_TOPIC_WILDCARD);
+    /* A payload one byte over AWS's 128 KB ("big/t", id 9). */
+    refused("32 8A 80 08 00 05 62 69 67 2F 74 00 09", TL_MQTT_AWS_MAX_PAYLOAD + 1, 1,
+            TL_MQTT_ERR_PAYLOAD_TOO_BIG);
     /* At the limit it is only too big for rx. */
     setup_client(4096, 64);
     c.cfg.codec.aws_limits = 1;
