@@ -177,6 +177,15 @@ static void on_delta(void *user, const tl_shadow_delta *d)
         fail(s, "shadow report", tl_shadow_status_text(st));
 }
 
+/* A shadow message refused: malformed, or too big for the MQTT receive
+ * buffer (see on_dropped below), e.g. a desired state the device cannot
+ * take in; named in why. */
+static void on_shadow_error(void *user, tl_shadow_status st, const char *what)
+{
+    tl_session *s = user;
+    fail(s, what, tl_shadow_status_text(st));
+}
+
 static int setup_tls(tl_session *s)
 {
     tl_tls_pem_status st;
@@ -275,6 +284,9 @@ static int setup_mqtt(tl_session *s)
     s->mcb.on_connect = on_connect;
     s->mcb.on_suback = on_suback;
     s->mcb.on_message = on_message;
+    /* A PUBLISH too big for rx reaches the shadow client without its
+     * payload: it ends a GET waiting for it and tells on_shadow_error. */
+    s->mcb.on_dropped = on_message;
     s->mcb.user = s;
     if (tl_mqtt_client_init(&s->mqtt, &s->mcfg, &port, &s->mcb, &s->journal, spare,
                             TL_SESSION_MQTT_TX, rx, (size_t)(spare + spare_len - rx)) !=
@@ -287,6 +299,7 @@ static int setup_mqtt(tl_session *s)
     sc.qos = 1;
     memset(&scb, 0, sizeof scb);
     scb.on_delta = on_delta;
+    scb.on_error = on_shadow_error;
     scb.user = s;
     tl_shadow_io_mqtt(&io, &s->mqtt);
     if (tl_shadow_init(&s->shadow, &sc, &io, &scb, s->shadow_tx, sizeof s->shadow_tx) !=

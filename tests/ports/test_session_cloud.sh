@@ -148,6 +148,8 @@ sleep 4
 run grep -c "^connected #" probe.log; expect_out "$C" "no reconnect after the oversize delta"
 run grep -c "^disconnected" probe.log; expect_out 0 "the connection stayed up"
 wait_log probe.log "^delivered journal=" 5 $((D + 1)) && _ok || _bad "telemetry acknowledged after it"
+# The session names it: the shadow client refused the delta as too big.
+wait_log probe.log "^failure: update/delta: " 5 && _ok || _bad "the session named the oversize delta"
 
 # Broker restart on the same ports: the session sees the connection go,
 # reconnects (a second handshake into the same buffers) and telemetry goes on.
@@ -163,6 +165,7 @@ wait_log probe.log "connected #2" 20 && _ok || _bad "session reconnected"
 # session stays connected (the summary's count says so at the end).
 wait_log probe.log "^dropped .*/shadow/get/accepted bytes=" 10 && _ok ||
     _bad "the oversize GET answer skipped"
+wait_log probe.log "^failure: get/accepted: " 5 && _ok || _bad "the session named the oversize GET answer"
 # What was queued offline goes out and is acknowledged on the new connection.
 for _ in $(seq 100); do
     sed -n '/^connected #2/,$p' probe.log | grep -q "^unacked=0$" && break
