@@ -42,6 +42,7 @@
 
 #include "../../src/emu/tl_emu.h"
 #include "../../src/port/tl_tcp.h"
+#include "emu_i2c.h"
 #include "tl_session.h"
 
 /* Set by SIGTERM/SIGINT: the loop ends and the summary is printed. */
@@ -78,40 +79,6 @@ static void rc_delay(const tl_port_clock_class **ctx, uint32_t us)
 }
 
 static const tl_port_clock_class real_clock_class = { rc_now, rc_delay };
-
-/* ---- I2C: the emulated chip at 0x60 ---- */
-
-typedef struct {
-    const tl_port_i2c_class *vtable;
-    tl_emu *emu;
-} emu_i2c;
-
-static int ei_write(const tl_port_i2c_class **ctx, uint8_t addr, const uint8_t *d, size_t n)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    if (addr != 0x60)
-        return TL_PORT_ERR_NACK;
-    return tl_emu_write(m->emu, d, n) == TL_EMU_ACK ? TL_PORT_OK : TL_PORT_ERR_NACK;
-}
-
-static int ei_read(const tl_port_i2c_class **ctx, uint8_t addr, uint8_t *d, size_t n)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    if (addr != 0x60)
-        return TL_PORT_ERR_NACK;
-    return tl_emu_read(m->emu, d, n) == TL_EMU_ACK ? TL_PORT_OK : TL_PORT_ERR_NACK;
-}
-
-static int ei_sda_low(const tl_port_i2c_class **ctx, uint32_t us)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    uint8_t r[4];
-    (void)us;
-    tl_emu_wake(m->emu, r);
-    return TL_PORT_OK;
-}
-
-static const tl_port_i2c_class emu_i2c_class = { ei_write, ei_read, ei_sda_low };
 
 /* ---- net: TCP (src/port/posix) ---- */
 
@@ -293,8 +260,7 @@ int main(int argc, char **argv)
     p = calloc(1, sizeof *p);
     if (!p)
         return 1;
-    p->i2c.vtable = &emu_i2c_class;
-    p->i2c.emu = malloc(tl_emu_context_size());
+    emu_i2c_init(&p->i2c, malloc(tl_emu_context_size()));
     if (!p->i2c.emu || load_file(state, img, sizeof img, &img_len) != 0)
         goto out;
     if (tl_emu_load(p->i2c.emu, img, img_len) != 0) {

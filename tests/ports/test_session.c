@@ -7,6 +7,7 @@
  */
 #include "../atca/emu_chip.h"
 
+#include "emu_i2c.h"
 #include "tl_session.h"
 
 /* A test CA and a device certificate it signed (P-256, made with openssl). */
@@ -55,39 +56,6 @@ static void vc_delay(const tl_port_clock_class **ctx, uint32_t us)
 }
 
 static const tl_port_clock_class vclock_class = { vc_now, vc_delay };
-
-typedef struct {
-    const tl_port_i2c_class *vtable;
-    tl_emu *emu;                      /* NULL: nobody on the bus */
-} emu_i2c;
-
-static int ei_write(const tl_port_i2c_class **ctx, uint8_t addr, const uint8_t *d, size_t n)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    if (!m->emu || addr != 0x60)
-        return TL_PORT_ERR_NACK;
-    return tl_emu_write(m->emu, d, n) == TL_EMU_ACK ? TL_PORT_OK : TL_PORT_ERR_NACK;
-}
-
-static int ei_read(const tl_port_i2c_class **ctx, uint8_t addr, uint8_t *d, size_t n)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    if (!m->emu || addr != 0x60)
-        return TL_PORT_ERR_NACK;
-    return tl_emu_read(m->emu, d, n) == TL_EMU_ACK ? TL_PORT_OK : TL_PORT_ERR_NACK;
-}
-
-static int ei_sda_low(const tl_port_i2c_class **ctx, uint32_t us)
-{
-    emu_i2c *m = (emu_i2c *)(void *)ctx;
-    uint8_t r[4];
-    (void)us;
-    if (m->emu)
-        tl_emu_wake(m->emu, r);
-    return TL_PORT_OK;
-}
-
-static const tl_port_i2c_class emu_i2c_class = { ei_write, ei_read, ei_sda_low };
 
 typedef struct {
     const tl_transport_class *vtable;
@@ -162,8 +130,7 @@ static rig *rig_new(const char *config, const char *ca, const char *cert, int lo
     r->chip = chip_new(models[0], 42);
     if (locked)
         provision(r->chip);
-    r->i2c.vtable = &emu_i2c_class;
-    r->i2c.emu = r->chip->emu;
+    emu_i2c_init(&r->i2c, r->chip->emu);
     tl_port_flash_ram_init(&r->store, r->store_mem, sizeof r->store_mem, 0x1000);
     tl_port_flash_ram_init(&r->journal, r->journal_mem, sizeof r->journal_mem, 0x800);
     if (config)
