@@ -37,11 +37,11 @@
 #endif
 /* The MQTT packet buffers and the QoS 1 journal's work buffer hold nothing
  * across a TLS handshake, so they live in the TLS client's validation state
- * (tl_tls_client_spare, about 4.3 KB on an MCU), dead after each handshake,
+ * (tl_tls_client_spare, about 4.2 KB on an MCU), dead after each handshake,
  * and cost no RAM of their own: TL_SESSION_MQTT_TX bytes for outgoing
  * packets, TL_SESSION_JOURNAL_WORK for one journal record (it bounds every
  * QoS 1 message: a shadow report of about 900 bytes of state with the
- * default), and the rest (about 2.3 KB) for the largest incoming publish
+ * default), and the rest (about 2.1 KB) for the largest incoming publish
  * (shadow documents). */
 #ifndef TL_SESSION_MQTT_TX
 #define TL_SESSION_MQTT_TX 1024
