@@ -19,7 +19,7 @@ for tool in "${prefix}gcc" "$qemu" make; do
 done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-"$src/ports/build-bearssl" --dirs codec,ec,hash,int,mac,rand "$out/bearssl" "$target"
+"$src/ports/build-bearssl" "$out/bearssl" "$target"
 make -s -j"${JOBS:-2}" -f "$src/tests/qemu/Makefile" SRC="$src" OUT="$out/$target" \
   BEARSSL="$out/bearssl" TARGET="$target"
 # Flash per program on the MCUs; the s390x programs are mostly static glibc.

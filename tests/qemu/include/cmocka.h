@@ -55,6 +55,8 @@ int tl_mc_run(const char *group, const struct CMUnitTest *t, size_t n,
 #define assert_non_null(p) do { if ((p) == NULL) tl_mc_fail(__FILE__, __LINE__, "%s is NULL", #p); } while (0)
 #define assert_ptr_equal(a, b) do { if ((const void *)(a) != (const void *)(b)) \
         tl_mc_fail(__FILE__, __LINE__, "%s != %s", #a, #b); } while (0)
+#define assert_ptr_not_equal(a, b) do { if ((const void *)(a) == (const void *)(b)) \
+        tl_mc_fail(__FILE__, __LINE__, "%s == %s", #a, #b); } while (0)
 #define assert_string_equal(a, b) do { const char *tl_a_ = (a), *tl_b_ = (b); \
         if (strcmp(tl_a_, tl_b_) != 0) \
             tl_mc_fail(__FILE__, __LINE__, "\"%s\" != \"%s\"", tl_a_, tl_b_); } while (0)
