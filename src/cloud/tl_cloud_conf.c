@@ -51,6 +51,12 @@ long tl_cloud_conf_render(const tl_cloud_conf *c, char *out, size_t cap)
                  "\n"
                  "persistence true\n"
                  "persistence_location %s/\n"
+                 /* AWS IoT keeps a persistent session's QoS 1 messages while
+                  * it is away (an hour by default). Mosquitto's default cap of
+                  * 1000, counted with the in-flight ones of a session restored
+                  * after a restart, dropped messages a returning subscriber
+                  * must get (qos1_faults, docs/RELIABILITY.md). */
+                 "max_queued_messages 100000\n"
                  "log_dest file %s/mosquitto.log\n"
                  "log_type error\n"
                  "log_type warning\n"

@@ -4,7 +4,9 @@
  *
  * Every accepted connection gets its own connection to the target; bytes are
  * forwarded both ways by one poll() loop. Faults hit every open connection at
- * once, on a seeded random schedule (--every MIN-MAX) and on SIGUSR1:
+ * once, on a seeded random schedule (--every MIN-MAX) and on SIGUSR1 (held,
+ * when no connection is open, for the next one, so that a test's requested
+ * faults all hit a connection):
  *   rst       close both sides with SO_LINGER 0 (the peer sees a reset)
  *   fin       close both sides normally (the peer sees an orderly EOF)
  *   stall     stop forwarding for --stall-ms, then carry on (a blackhole
@@ -56,6 +58,7 @@ typedef struct {
     pair *pairs[MAX_PAIRS];
     unsigned long conns, refused, faults[F_KINDS], bytes[2];
     int quiet;
+    int owed;                /* SIGUSR1 faults held for the next live connection */
 } proxy;
 
 static volatile sig_atomic_t g_usr1, g_stop;
@@ -191,6 +194,16 @@ static int pump(proxy *p, int i, int d, short rev_in, short rev_out)
     return 0;
 }
 
+/* 1 if a connection is open. */
+static int live(const proxy *p)
+{
+    int i;
+    for (i = 0; i < MAX_PAIRS; i++)
+        if (p->pairs[i])
+            return 1;
+    return 0;
+}
+
 static void loop(proxy *p)
 {
     struct pollfd fds[1 + 2 * MAX_PAIRS];
@@ -200,10 +213,16 @@ static void loop(proxy *p)
         int n = 1, i;
         if (t >= p->deadline)
             break;
-        if (g_usr1 || (p->next_fault && t >= p->next_fault)) {
-            if (!g_usr1)
-                p->next_fault = t + rnd_range(p, p->every_min, p->every_max);
+        if (g_usr1) {
             g_usr1 = 0;
+            p->owed++;
+        }
+        if (p->owed && live(p)) {
+            p->owed--;
+            inject(p, p->kinds[rnd(p) % (uint64_t)p->nkinds]);
+        }
+        if (p->next_fault && t >= p->next_fault) {
+            p->next_fault = t + rnd_range(p, p->every_min, p->every_max);
             inject(p, p->kinds[rnd(p) % (uint64_t)p->nkinds]);
         }
         fds[0].fd = p->listen_fd;
@@ -262,7 +281,7 @@ static void usage(FILE *f)
         "  --max-seconds N      exit after N seconds (default 300)\n"
         "  --quiet              do not log each fault\n"
         "  --help               this text\n"
-        "SIGUSR1 injects one fault now; SIGTERM/SIGINT end it. On exit a summary line\n"
+        "SIGUSR1 injects one fault now (on the next live connection if none is open); SIGTERM/SIGINT end it. On exit a summary line\n"
         "goes to stderr: connections, refused, faults by kind, bytes each way.\n");
 }
 
@@ -396,8 +415,8 @@ int main(int argc, char **argv)
         if (p.pairs[k])
             close_pair(&p, k, 0);
     fprintf(stderr, "faultproxy: summary: %lu connections, %lu refused, faults rst %lu fin %lu "
-                    "stall %lu truncate %lu corrupt %lu, bytes up %lu down %lu\n",
+                    "stall %lu truncate %lu corrupt %lu, bytes up %lu down %lu, held %d\n",
             p.conns, p.refused, p.faults[F_RST], p.faults[F_FIN], p.faults[F_STALL],
-            p.faults[F_TRUNCATE], p.faults[F_CORRUPT], p.bytes[0], p.bytes[1]);
+            p.faults[F_TRUNCATE], p.faults[F_CORRUPT], p.bytes[0], p.bytes[1], p.owed);
     return 0;
 }
