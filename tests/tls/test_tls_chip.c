@@ -83,6 +83,28 @@ static void test_refusals(void **state)
     free_rig(r);
 }
 
+/* The device session lends the validation state to its MQTT buffers after
+ * each handshake (tl_tls_client_spare): that is only sound while the client
+ * refuses renegotiation, whatever the chip offload does. */
+static void test_spare_and_no_renegotiation(void **state)
+{
+    rig *r = make_rig(TL_ATCA_MODEL_508A);
+    size_t len;
+    unsigned char *spare = tl_tls_client_spare(&r->c, &len);
+    (void)state;
+    assert_ptr_equal(spare, (unsigned char *)&r->c.xc);
+    assert_ptr_equal(spare + len, (unsigned char *)&r->c.x509 + sizeof r->c.x509);
+    assert_true(len >= sizeof r->c.xc + sizeof r->c.x509);
+    assert_true(br_ssl_engine_get_flags(&r->c.sc.eng) & BR_OPT_NO_RENEGOTIATION);
+    assert_int_equal(tl_tls_client_use_chip(&r->c, &r->dev, TL_TLS_CHIP_VERIFY, 0), 0);
+    assert_true(br_ssl_engine_get_flags(&r->c.sc.eng) & BR_OPT_NO_RENEGOTIATION);
+    assert_int_equal(tl_tls_client_use_chip(&r->c, &r->dev, TL_TLS_CHIP_ECDH, 0), -1);
+    assert_true(br_ssl_engine_get_flags(&r->c.sc.eng) & BR_OPT_NO_RENEGOTIATION);
+    assert_int_equal(tl_tls_client_use_chip(&r->c, NULL, 0, 0), 0);
+    assert_true(br_ssl_engine_get_flags(&r->c.sc.eng) & BR_OPT_NO_RENEGOTIATION);
+    free_rig(r);
+}
+
 static void test_defaults(void **state)
 {
     unsigned what;
@@ -240,6 +262,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_spare_and_no_renegotiation),
         cmocka_unit_test(test_verify_608a),
         cmocka_unit_test(test_verify_508a),
         cmocka_unit_test(test_ecdh_608a),
