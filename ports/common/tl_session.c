@@ -36,17 +36,15 @@ static char *decimal(char *end, uint32_t v)
  * as a small build's status texts do not tell one error from another. */
 static int fail_code(tl_session *s, const char *what, const char *detail, uint32_t code)
 {
-    char num[14], *p;
-    size_t n;
-    fail(s, what, detail);
-    num[sizeof num - 2] = ')';
-    num[sizeof num - 1] = '\0';
-    p = decimal(num + sizeof num - 2, code);
+    char num[] = " (4294967295)", *p = decimal(num + sizeof num - 2, code);
+    size_t n, k;
     *--p = '(';
     *--p = ' ';
+    fail(s, what, detail);
     n = strlen(s->why);
-    if (n + strlen(p) < sizeof s->why)
-        memcpy(s->why + n, p, strlen(p) + 1);
+    k = strlen(p);
+    if (n + k < sizeof s->why)
+        memcpy(s->why + n, p, k + 1);
     return -1;
 }
 

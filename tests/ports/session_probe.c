@@ -38,11 +38,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../../src/emu/tl_emu.h"
 #include "../../src/port/tl_tcp.h"
 #include "emu_i2c.h"
+#include "tl_qemu_board.h"
 #include "tl_session.h"
 
 /* Set by SIGTERM/SIGINT: the loop ends and the summary is printed. */
@@ -53,32 +53,6 @@ static void on_stop_signal(int sig)
     (void)sig;
     stop_requested = 1;
 }
-
-/* ---- clock: CLOCK_MONOTONIC ---- */
-
-typedef struct {
-    const tl_port_clock_class *vtable;
-} real_clock;
-
-static uint32_t rc_now(const tl_port_clock_class **ctx)
-{
-    struct timespec ts;
-    (void)ctx;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
-
-static void rc_delay(const tl_port_clock_class **ctx, uint32_t us)
-{
-    struct timespec ts;
-    (void)ctx;
-    ts.tv_sec = us / 1000000u;
-    ts.tv_nsec = (long)(us % 1000000u) * 1000L;
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
-
-static const tl_port_clock_class real_clock_class = { rc_now, rc_delay };
 
 /* ---- net: TCP (src/port/posix) ---- */
 
@@ -111,7 +85,6 @@ static const tl_port_net_class tcp_net_class = { tn_connect };
 /* ---- the probe ---- */
 
 typedef struct {
-    real_clock clock;
     emu_i2c i2c;
     tl_port_flash_ram store, journal;
     uint8_t store_mem[0x3000], journal_mem[0x2000];
@@ -272,10 +245,9 @@ int main(int argc, char **argv)
     if (flash_file(p, TL_SESSION_CONFIG_AT, config) || flash_file(p, TL_SESSION_CA_AT, ca) ||
         flash_file(p, TL_SESSION_CERT_AT, cert))
         goto out;
-    p->clock.vtable = &real_clock_class;
     p->net.vtable = &tcp_net_class;
     p->net.tcp.fd = -1;
-    p->board.clock = &p->clock.vtable;
+    p->board.clock = &tl_port_hosted_clock;   /* CLOCK_MONOTONIC */
     p->board.i2c = &p->i2c.vtable;
     p->board.flash = &p->store.vtable;
     p->board.journal_flash = &p->journal.vtable;
@@ -303,8 +275,8 @@ int main(int argc, char **argv)
     p->s.mqtt.cb.on_delivered = p_on_delivered;
     p->s.mqtt.cb.user = p;
 
-    start = rc_now(p->board.clock);
-    while (!stop_requested && rc_now(p->board.clock) - start < (uint32_t)seconds * 1000u) {
+    start = tl_port_hosted_clock->now_ms(p->board.clock);
+    while (!stop_requested && tl_port_hosted_clock->now_ms(p->board.clock) - start < (uint32_t)seconds * 1000u) {
         uint32_t unacked;
         tl_session_step(&p->s, 100);
         if (strcmp(p->s.why, last_why) != 0) {
